@@ -1,0 +1,64 @@
+# Sanfang — one entry point per job. `make run` and `make test` work from a fresh clone.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: run test lint format test-browser bench demo tick worker messages clean help
+
+help:
+	@echo "make run    — 安装、迁移、载入演示数据并启动网站与后台任务 (http://127.0.0.1:$(PORT))"
+	@echo "make test   — 安装测试依赖、代码检查并运行全部测试（DATABASE_URL 指向 PostgreSQL 时在其上运行）"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[test]"
+	@touch $@ $(VENV)/.installed
+
+run: $(VENV)/.installed
+	$(BIN)/sanfang migrate --noinput
+	$(BIN)/sanfang compilemessages_py
+	$(BIN)/sanfang demo --if-empty
+	$(BIN)/sanfang demo --accounts
+	$(BIN)/sanfang serve --port $(PORT) --with-worker
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check sanfang bench tests
+	$(BIN)/ruff format --check sanfang bench tests
+
+format: $(VENV)/.installed-test
+	$(BIN)/ruff format sanfang bench tests
+	$(BIN)/ruff check --fix sanfang bench tests
+
+test: $(VENV)/.installed-test lint
+	SANFANG_TESTING=1 $(BIN)/python -m pytest -n 2 -m "not browser" $(PYTEST_ARGS)
+
+test-browser: $(VENV)/.installed-test
+	SANFANG_TESTING=1 $(BIN)/python -m pytest -m browser -p no:xdist $(PYTEST_ARGS)
+
+bench: $(VENV)/.installed-test
+	$(BIN)/python -m bench
+
+demo: $(VENV)/.installed
+	$(BIN)/sanfang migrate --noinput
+	$(BIN)/sanfang demo
+
+tick: $(VENV)/.installed
+	$(BIN)/sanfang tick
+
+worker: $(VENV)/.installed
+	$(BIN)/sanfang worker
+
+messages: $(VENV)/.installed-test
+	$(BIN)/sanfang makemessages_py
+
+clean:
+	rm -rf $(VENV) var/*.sqlite3* var/static

@@ -1,0 +1,33 @@
+import os
+
+os.environ.setdefault("SANFANG_TESTING", "1")
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture
+def world(db):
+    """The persona world (see sanfang.core.testing.World)."""
+    from sanfang.core.testing import make_world
+
+    return make_world()
+
+
+@pytest.fixture(autouse=True)
+def _clear_calendar_cache():
+    from sanfang.core import calendar
+
+    calendar.clear_cache()
+    yield
+    calendar.clear_cache()
+
+
+@pytest.fixture
+def login(client):
+    """login(person) signs the test client in as that person and returns the client."""
+
+    def _login(person):
+        client.force_login(person, backend="sanfang.directory.auth.PhoneOrUsernameBackend")
+        return client
+
+    return _login

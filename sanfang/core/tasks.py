@@ -1,0 +1,12 @@
+"""Background work of the core: sending deliveries."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+
+@task()
+def send_delivery(delivery_id: int) -> str:
+    from .sending import send
+
+    return send(delivery_id)

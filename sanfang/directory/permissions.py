@@ -1,0 +1,79 @@
+"""Who may see and change directory data. Views call these; templates get the resulting can_* flags."""
+
+from __future__ import annotations
+
+from django.http import Http404
+
+from .models import Organisation, OrgKind, Place, PlaceKind, Residency
+from .scopes import Role, get_scope
+
+# Who may manage the directory of a place: county and street staff over their subtree, the community's party
+# organisation and residents' committee over their community.
+DIRECTORY_MANAGERS = (Role.COUNTY, Role.STREET, Role.PARTY_ORG, Role.RESIDENTS_COMMITTEE)
+
+
+def get_place_for(user, pk: int, *, write: bool = False) -> Place:
+    place = Place.objects.filter(pk=pk).first()
+    if place is None:
+        raise Http404
+    if write and not can_manage_place(user, place):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied
+    return place
+
+
+def can_manage_place(user, place: Place) -> bool:
+    scope = get_scope(user)
+    if scope.is_superuser:
+        return True
+    if place.kind in (PlaceKind.COUNTY,):
+        return scope.has_role(Role.COUNTY, at=place)
+    if place.kind == PlaceKind.STREET:
+        return scope.has_role(Role.COUNTY, Role.STREET, at=place)
+    return scope.has_role(*DIRECTORY_MANAGERS, at=place)
+
+
+def can_see_internal(user, place: Place) -> bool:
+    """Internal data of a place (residents, private contacts): staff whose scope reaches it."""
+    scope = get_scope(user)
+    return scope.is_superuser or scope.has_role(*Role.STAFF, at=place)
+
+
+def can_manage_organisation(user, org: Organisation) -> bool:
+    scope = get_scope(user)
+    if scope.is_superuser:
+        return True
+    if org.kind == OrgKind.PROPERTY_COMPANY:
+        # A company's own head keeps its staff list; oversight manages the registry of companies.
+        return (
+            scope.has_role(Role.COUNTY, Role.STREET)
+            and scope.reaches(org.place, roles=(Role.COUNTY, Role.STREET))
+            or any(g.organisation_id == org.pk and g.is_head for g in scope.grants)
+        )
+    return can_manage_place(user, org.place)
+
+
+def can_verify_residency(user, residency: Residency) -> bool:
+    """The Residents' Committee of the compound's community or the company serving it verify residents."""
+    scope = get_scope(user)
+    if scope.is_superuser:
+        return True
+    return scope.has_role(
+        Role.RESIDENTS_COMMITTEE, Role.PROPERTY_COMPANY, Role.PARTY_ORG, at=residency.compound
+    )
+
+
+def residencies_visible_to(user):
+    scope = get_scope(user)
+    qs = Residency.objects.select_related("person", "compound", "building")
+    if scope.is_superuser:
+        return qs
+    staff = (Role.RESIDENTS_COMMITTEE, Role.PROPERTY_COMPANY, Role.PARTY_ORG, Role.STREET, Role.COUNTY)
+    return qs.filter(scope.place_q("compound__path", roles=staff) | _own(user))
+
+
+def _own(user):
+    from django.db.models import Q
+
+    return Q(person=user) if user.is_authenticated else Q(pk__in=[])

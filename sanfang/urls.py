@@ -1,0 +1,50 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve as static_serve
+
+from sanfang.core import views as core_views
+from sanfang.directory import views as directory_views
+
+from .api import api
+
+admin.site.site_header = "三方联动平台 · 管理后台"
+admin.site.site_title = "三方联动平台"
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("login/", directory_views.login_view, name="login"),
+    path("login/verify/", directory_views.totp_verify, name="login-totp"),
+    path("logout/", directory_views.logout_view, name="logout"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("", include("sanfang.core.urls")),
+    path("directory/", include("sanfang.directory.urls")),
+]
+
+# Each capability app mounts itself when it has pages (see <app>/urls.py).
+for app, prefix in [
+    ("meetings", "meetings/"),
+    ("cases", "cases/"),
+    ("publicity", ""),
+    ("bulletins", "bulletins/"),
+    ("reports", "reports/"),
+    ("appraisal", "appraisal/"),
+    ("campaigns", "campaigns/"),
+]:
+    try:
+        module = __import__(f"sanfang.{app}.urls", fromlist=["urlpatterns"])
+    except ModuleNotFoundError as exc:
+        if exc.name != f"sanfang.{app}.urls":
+            raise
+        continue
+    urlpatterns.append(path(prefix, include(module)))
+
+if settings.DEBUG or not settings.PRODUCTION:
+    # Uploaded files in development; production serves MEDIA_ROOT from the web server or object storage.
+    urlpatterns.append(path("media/<path:path>", static_serve, {"document_root": settings.MEDIA_ROOT}))
+
+handler403 = "sanfang.core.errors_views.forbidden"
+handler404 = "sanfang.core.errors_views.not_found"
+handler500 = "sanfang.core.errors_views.server_error"
