@@ -1,0 +1,236 @@
+"""The public board of a compound, assembled from live data (PN-1): one source for every output (PN-2).
+
+Nothing here carries a resident's personal data: people come from public positions only (a position whose
+holder agreed to publish a contact), and cases come through the "board.cases" extension point, which promises
+summaries without personal data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sanfang.core import extensions
+from sanfang.directory.models import Organisation, OrgKind, Place, Position, ServiceContract
+
+from . import content as contents
+from .models import BoardChain, BoardItem, ItemKind, ItemStatus, Party
+
+
+@dataclass
+class PeopleGroup:
+    kind: str
+    party: str
+    organisation: str
+    people: list[dict]
+
+
+@dataclass
+class Board:
+    compound: Place
+    community: Place | None
+    today: dt.date
+    people: list[PeopleGroup]
+    contract: ServiceContract | None
+    commitments: list[BoardItem]
+    items: dict[str, list[BoardItem]]
+    disclosures: list[BoardItem]
+    cases: dict[str, list[dict]]
+    chain: BoardChain | None
+    last_changed: dt.datetime | None
+    url: str
+    overdue_count: int = 0
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def price_display(self) -> BoardItem | None:
+        items = self.items.get(ItemKind.PRICE_DISPLAY) or []
+        published = [i for i in items if i.status == ItemStatus.PUBLISHED]
+        return (published or items or [None])[0]
+
+    @property
+    def fee_sections(self) -> list[tuple[str, list[BoardItem]]]:
+        """The fee and fund disclosures in the order a resident reads them (charges first, then money)."""
+        kinds = (
+            ItemKind.PRICE_DISPLAY,
+            ItemKind.CHARGE_CHANGE,
+            ItemKind.INCOME_STATEMENT,
+            ItemKind.COMMON_INCOME,
+            ItemKind.MAINTENANCE_FUND,
+        )
+        sections = [(str(ItemKind(k).label), self.items.get(k, [])) for k in kinds]
+        return [
+            (label, items) for label, items in sections if items or label == str(ItemKind.PRICE_DISPLAY.label)
+        ]
+
+    @property
+    def fee_regime_label(self) -> str:
+        if self.contract is None:
+            return ""
+        return str(contents.FEE_REGIMES.get(self.contract.fee_regime, self.contract.get_fee_regime_display()))
+
+
+PARTY_ORDER = {Party.RESIDENTS_COMMITTEE: 0, Party.OWNERS_COMMITTEE: 1, Party.PROPERTY_COMPANY: 2}
+
+
+def board_url(compound: Place) -> str:
+    return reverse("publicity:board", args=[compound.code])
+
+
+def public_people(
+    compound: Place, community: Place | None, companies: list[Organisation]
+) -> list[PeopleGroup]:
+    """PN-1: the three parties' responsible people with position and published contact (public positions only)."""
+    org_q = Q(organisation__place=compound, organisation__kind=OrgKind.OWNERS_COMMITTEE)
+    if community is not None:
+        org_q |= Q(
+            organisation__place=community,
+            organisation__kind__in=(OrgKind.RESIDENTS_COMMITTEE, OrgKind.EPMC, OrgKind.PARTY_ORG),
+        )
+    if companies:
+        org_q |= Q(organisation__in=companies)
+    positions = (
+        Position.objects.current()
+        .public()
+        .filter(org_q)
+        .select_related("person", "organisation")
+        .order_by("organisation__kind", "organisation_id", "-is_head", "-leads_epmc", "id")
+    )
+    order = [
+        (OrgKind.PARTY_ORG, _("社区党组织（领导）")),
+        (OrgKind.RESIDENTS_COMMITTEE, _("社区居民委员会（分管物业服务）")),
+        (OrgKind.EPMC, _("环境和物业管理委员会")),
+        (OrgKind.OWNERS_COMMITTEE, _("业主委员会")),
+        (OrgKind.PROPERTY_COMPANY, _("物业服务企业")),
+    ]
+    groups: dict[int, PeopleGroup] = {}
+    for pos in positions:
+        org = pos.organisation
+        if org.kind == OrgKind.PARTY_ORG and not pos.is_head:
+            continue  # the convener leads; the rest of the party committee is not a linkage contact
+        if org.kind == OrgKind.RESIDENTS_COMMITTEE and not (pos.leads_epmc or pos.is_head):
+            continue  # the RC members in charge of property service (PN-1), and the RC head
+        if org.kind == OrgKind.PROPERTY_COMPANY and not pos.is_head:
+            continue  # the company heads (PN-1)
+        label = dict(order)[org.kind]
+        group = groups.setdefault(org.pk, PeopleGroup(org.kind, str(label), org.name, []))
+        group.people.append({"title": pos.title, "name": pos.person.name, "contact": pos.contact})
+    rank = {kind: i for i, (kind, _label) in enumerate(order)}
+    return sorted(groups.values(), key=lambda g: rank.get(g.kind, 9))
+
+
+CASE_GROUPS = ("routine", "major_legacy", "other")
+
+
+def board_cases(compound: Place) -> dict[str, list[dict]]:
+    """Cases through the "board.cases" extension point, grouped as PN-1 lists them."""
+    out: dict[str, list[dict]] = {key: [] for key in CASE_GROUPS}
+    for case in extensions.collect("board.cases", compound):
+        cls = case.get("case_class")
+        if cls == "routine":
+            out["routine"].append(case)
+        elif cls in ("major", "legacy"):
+            out["major_legacy"].append(case)
+        else:
+            out["other"].append(case)
+    return out
+
+
+def build_board(compound: Place, *, today: dt.date | None = None, with_cases: bool = True) -> Board:
+    today = today or timezone.localdate()
+    community = compound.parent if compound.parent_id else None
+    contracts = list(
+        ServiceContract.objects.in_force(today)
+        .filter(compound=compound)
+        .select_related("company")
+        .order_by("-start", "-id")
+    )
+    contract = contracts[0] if contracts else None
+    companies = [c.company for c in contracts]
+    items = list(
+        BoardItem.objects.filter(compound=compound)
+        .select_related("organisation", "current")
+        .prefetch_related(Prefetch("versions", to_attr="all_versions"))
+        .order_by("kind", "-period_key", "party", "-id")
+    )
+    by_kind: dict[str, list[BoardItem]] = {}
+    for item in items:
+        item.overdue = item.is_overdue(today)
+        by_kind.setdefault(item.kind, []).append(item)
+    year = str(today.year)
+    commitments = sorted(
+        [i for i in by_kind.get(ItemKind.COMMITMENT, []) if i.period_key == year],
+        key=lambda i: PARTY_ORDER.get(i.party, 9),
+    )
+    disclosures = [i for i in items if i.kind != ItemKind.COMMITMENT] + commitments
+    disclosures.sort(key=lambda i: (i.due_on or dt.date.max, i.pk))
+    changed = [i.changed_at for i in items if i.changed_at]
+    chain = BoardChain.objects.filter(compound=compound).first()
+    return Board(
+        compound=compound,
+        community=community,
+        today=today,
+        people=public_people(compound, community, companies),
+        contract=contract,
+        commitments=commitments,
+        items=by_kind,
+        disclosures=disclosures,
+        cases=board_cases(compound) if with_cases else {k: [] for k in CASE_GROUPS},
+        chain=chain,
+        last_changed=max(changed) if changed else None,
+        url=board_url(compound),
+        overdue_count=sum(1 for i in items if i.overdue),
+    )
+
+
+def disclosure_status(compound: Place, *, today: dt.date | None = None) -> list[dict]:
+    """The "board.disclosures" extension point: the fee and fund disclosures' status of a compound."""
+    today = today or timezone.localdate()
+    url = board_url(compound)
+    out = []
+    for item in BoardItem.objects.filter(compound=compound).disclosures().order_by("due_on", "id"):
+        out.append(
+            {
+                "kind": item.kind,
+                "kind_label": str(item.get_kind_display()),
+                "period": item.period_label,
+                "due_on": item.due_on,
+                "published_at": item.first_published_at,
+                "overdue": item.is_overdue(today),
+                "status": item.status,
+                "url": url,
+            }
+        )
+    return out
+
+
+def share_text(board: Board, absolute_url: str) -> str:
+    """PN-2: the plain text for a WeChat group — what is on the board now, with the link."""
+    lines = [_("【%(compound)s 公示栏】") % {"compound": board.compound.name}]
+    if board.contract:
+        lines.append(
+            _("物业服务企业：%(company)s（%(regime)s）")
+            % {"company": board.contract.company.name, "regime": board.fee_regime_label}
+        )
+    published = [i for i in board.disclosures if i.status == ItemStatus.PUBLISHED]
+    recent = sorted(published, key=lambda i: i.changed_at or timezone.now(), reverse=True)[:5]
+    if recent:
+        lines.append(_("最近公示："))
+        for item in recent:
+            lines.append(
+                _("· %(title)s（%(date)s 更新）")
+                % {"title": item.title, "date": timezone.localtime(item.changed_at).date().isoformat()}
+            )
+    overdue = [i for i in board.disclosures if getattr(i, "overdue", False)]
+    if overdue:
+        lines.append(_("逾期未公示：%(n)d 项") % {"n": len(overdue)})
+        for item in overdue[:5]:
+            lines.append(_("· %(title)s（应于 %(due)s 前公示）") % {"title": item.title, "due": item.due_on})
+    lines.append(_("价格举报投诉电话：%(hotline)s") % {"hotline": contents.PRICE_HOTLINE})
+    lines.append(_("查看完整公示（含历史版本）：%(url)s") % {"url": absolute_url})
+    return "\n".join(lines)

@@ -1,0 +1,104 @@
+"""Menu entry, to-dos and the extension points this app provides ("board.disclosures", "indicators")."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from sanfang.core import extensions, nav, todos
+from sanfang.core.extensions import Indicator
+from sanfang.directory.models import Organisation, OrgKind, Place
+from sanfang.directory.scopes import get_scope
+
+from . import permissions
+from .board import disclosure_status
+from .models import BoardItem, ItemKind, ItemStatus, Party
+
+nav.register(
+    gettext_lazy("公示管理"),
+    "publicity:home",
+    roles=(*permissions.EDITOR_ROLES, *permissions.STATUS_ROLES),
+    order=40,
+)
+
+
+@todos.provider
+def due_disclosures(user):
+    """The items the user's party must publish: overdue first, then those due within a month."""
+    scope = get_scope(user)
+    if not scope.has_role(*permissions.EDITOR_ROLES):
+        return []
+    today = timezone.localdate()
+    horizon = today + dt.timedelta(days=30)
+    items = (
+        BoardItem.objects.filter(status=ItemStatus.DUE, due_on__lte=horizon)
+        .filter(scope.place_q("compound__path", roles=permissions.EDITOR_ROLES))
+        .select_related("compound", "organisation")
+        .order_by("due_on", "id")[:100]
+    )
+    out = []
+    for item in items:
+        if not permissions.can_publish_item(user, item):
+            continue
+        out.append(
+            todos.Todo(
+                title=_("公示：%(compound)s %(title)s")
+                % {"compound": item.compound.name, "title": item.title},
+                url=reverse("publicity:item-edit", args=[item.pk]),
+                app="publicity",
+                due=item.due_on,
+                overdue=item.is_overdue(today),
+            )
+        )
+    return out[:30]
+
+
+@extensions.provides("board.disclosures")
+def board_disclosures(compound: Place) -> list[dict]:
+    return disclosure_status(compound)
+
+
+PARTY_OF_KIND = {
+    OrgKind.PROPERTY_COMPANY: Party.PROPERTY_COMPANY,
+    OrgKind.OWNERS_COMMITTEE: Party.OWNERS_COMMITTEE,
+    OrgKind.RESIDENTS_COMMITTEE: Party.RESIDENTS_COMMITTEE,
+    OrgKind.EPMC: Party.RESIDENTS_COMMITTEE,
+}
+
+
+@extensions.provides("indicators")
+def publicity_indicators(subject: Organisation, community: Place, year: int) -> list[Indicator]:
+    """EV-4 from PN-1 data: disclosures published on time, and annual commitments kept, for one subject."""
+    party = PARTY_OF_KIND.get(subject.kind)
+    if party is None:
+        return []
+    items = BoardItem.objects.filter(compound__path__startswith=community.path, party=party)
+    if subject.kind in (OrgKind.PROPERTY_COMPANY, OrgKind.OWNERS_COMMITTEE):
+        items = items.filter(organisation=subject)
+    today = timezone.localdate()
+    due = list(
+        items.exclude(kind__in=(ItemKind.COMMITMENT, ItemKind.CHARGE_CHANGE))
+        .filter(due_on__year=year, due_on__lt=today)
+        .values_list("due_on", "first_published_at")
+    )
+    on_time = sum(1 for due_on, first in due if first and timezone.localtime(first).date() <= due_on)
+    kept = total = 0
+    for item in (
+        items.filter(kind=ItemKind.COMMITMENT, period_key=str(year))
+        .filter(~Q(current=None))
+        .select_related("current")
+    ):
+        if item.current.withdrawn:
+            continue
+        entries = item.current.content.get("entries", [])
+        total += len(entries)
+        kept += sum(1 for e in entries if e.get("status") == "kept")
+    return [
+        Indicator("publicity.disclosures_on_time", _("公示按时发布"), on_time, len(due), source="publicity"),
+        Indicator("publicity.commitments_kept", _("年度服务承诺兑现"), kept, total, source="publicity"),
+    ]
