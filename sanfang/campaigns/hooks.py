@@ -1,0 +1,84 @@
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from sanfang.core import nav, todos
+from sanfang.directory.scopes import Role, get_scope
+
+from .permissions import CAMPAIGN_VIEWERS, EPMC_VIEWERS
+
+nav.register(gettext_lazy("专项整治"), "campaigns:index", roles=CAMPAIGN_VIEWERS, order=60)
+nav.register(gettext_lazy("环境和物业管理委员会"), "campaigns:epmc", roles=EPMC_VIEWERS, order=61)
+
+
+@todos.provider
+def campaign_todos(user):
+    """Surveys to review (street/county), progress reports due (street), returned surveys (RC)."""
+    from .models import Campaign, CompoundSurvey, ProgressReport, SurveyStatus
+
+    scope = get_scope(user)
+    if not scope.has_role(Role.STREET, Role.COUNTY, Role.RESIDENTS_COMMITTEE):
+        return []
+    out = []
+    today = timezone.localdate()
+    surveys = CompoundSurvey.objects.visible_to(user)
+    if scope.has_role(Role.STREET):
+        n = surveys.filter(
+            scope.place_q("compound__path", roles=(Role.STREET,)), status=SurveyStatus.SUBMITTED
+        ).count()
+        if n:
+            out.append(
+                todos.Todo(
+                    title=_("%(n)d 张小区摸排认定表待街道审核") % {"n": n},
+                    url=reverse("campaigns:index"),
+                    app="campaigns",
+                )
+            )
+        for grant in scope.grants_for(Role.STREET):
+            for campaign in Campaign.objects.open().filter(
+                county_id=int(grant.place_path.strip("/").split("/")[0])
+            ):
+                submitted = ProgressReport.objects.filter(
+                    campaign=campaign, street_id=grant.place_id, submitted_at__isnull=False
+                ).exists()
+                if not submitted:
+                    out.append(
+                        todos.Todo(
+                            title=_("报送进展报告：%(title)s") % {"title": campaign.title},
+                            url=reverse("campaigns:report-street", args=[campaign.pk, _code(grant.place_id)]),
+                            app="campaigns",
+                            due=campaign.report_due,
+                            overdue=campaign.report_due < today,
+                        )
+                    )
+    if scope.has_role(Role.COUNTY):
+        n = surveys.filter(status=SurveyStatus.STREET_APPROVED).count()
+        if n:
+            out.append(
+                todos.Todo(
+                    title=_("%(n)d 张小区摸排认定表待县级审核") % {"n": n},
+                    url=reverse("campaigns:index"),
+                    app="campaigns",
+                )
+            )
+    if scope.has_role(Role.RESIDENTS_COMMITTEE):
+        for s in surveys.filter(
+            scope.place_q("compound__path", roles=(Role.RESIDENTS_COMMITTEE,)), status=SurveyStatus.RETURNED
+        ).select_related("campaign")[:20]:
+            out.append(
+                todos.Todo(
+                    title=_("摸排认定表被退回，请修改：%(name)s") % {"name": s.name},
+                    url=reverse("campaigns:survey", args=[s.pk]),
+                    app="campaigns",
+                    due=s.campaign.survey_due,
+                    overdue=s.campaign.survey_due < today,
+                )
+            )
+    return out
+
+
+def _code(place_id: int) -> str:
+    from sanfang.directory.models import Place
+
+    return Place.objects.filter(pk=place_id).values_list("code", flat=True).first() or ""

@@ -1,0 +1,78 @@
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+
+NOW = dt.datetime(2026, 3, 2, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))  # a Monday
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def campaign(world):
+    from sanfang.campaigns import services
+
+    return services.open_campaign(
+        actor=world.county_official,
+        county=world.county,
+        title="专业化物业服务收费信息不透明问题专项整治",
+        purpose="让业主明明白白消费",
+        survey_due=dt.date(2026, 3, 20),
+        investigation_due=dt.date(2026, 4, 10),
+        report_due=dt.date(2026, 4, 15),
+    )
+
+
+def fill(survey, actor, **extra):
+    """Fill the required facts of a survey and return it saved."""
+    from sanfang.campaigns import services
+
+    facts = {
+        "address": "兴国镇城东路1号",
+        "year_built": 2008,
+        "households": 320,
+        "fee_standard": "住宅 1.20 元/㎡·月",
+    }
+    facts.update(extra)
+    return services.save_survey(actor=actor, survey=survey, version=survey.version, **facts)
+
+
+@pytest.fixture
+def submitted(world, campaign):
+    """Compound A1's survey filled and submitted by the RC."""
+    from sanfang.campaigns import services
+
+    survey = services.start_survey(actor=world.rc_member, campaign=campaign, compound=world.compound_a1)
+    survey = fill(survey, world.rc_member)
+    return services.submit_survey(actor=world.rc_member, survey=survey, version=survey.version)
+
+
+@pytest.fixture
+def approved(world, submitted):
+    from sanfang.campaigns import services
+
+    s = services.review_survey(
+        actor=world.street_official, survey=submitted, approve=True, version=submitted.version
+    )
+    return services.review_survey(actor=world.county_official, survey=s, approve=True, version=s.version)
+
+
+@pytest.fixture(autouse=True)
+def _site_urls(settings, monkeypatch):
+    """Use the tolerant URL configuration and show only menu entries whose app is mounted (see tests/urls.py)."""
+    from django.urls import clear_url_caches
+
+    from sanfang.core import nav
+
+    settings.ROOT_URLCONF = "sanfang.campaigns.tests.urls"
+    clear_url_caches()
+    from . import urls
+
+    monkeypatch.setattr(nav, "_ENTRIES", [e for e in nav._ENTRIES if e.url_name.split(":")[0] in urls.LOADED])
+    yield
+    clear_url_caches()
