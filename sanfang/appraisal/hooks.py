@@ -1,0 +1,89 @@
+"""Menu entry, to-dos and the "credit.history" extension point (EV-5)."""
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from sanfang.core import extensions, nav, todos
+from sanfang.directory.scopes import Role, get_scope
+
+from .models import Participant, Round
+
+nav.register(gettext_lazy("年度评议"), "appraisal:index", roles=Role.STAFF, order=60)
+
+
+@extensions.provides("credit.history")
+def credit_history(company):
+    """The appraisal results and good/bad entries of a property company's credit record (EV-5)."""
+    from .services import credit_history as history
+
+    return history(company)
+
+
+@todos.provider
+def appraisal_todos(user):
+    """Ballots to cast; rounds to run, close or answer objections on; rounds awaiting street approval."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    items = []
+    today = timezone.localdate()
+    mine = (
+        Participant.objects.filter(person=user, has_voted=False, round__status=Round.Status.OPEN)
+        .filter(round__opens_on__lte=today, round__closes_on__gte=today)
+        .select_related("round__community")[:10]
+    )
+    for p in mine:
+        items.append(
+            todos.Todo(
+                title=_("参加 %(community)s %(year)s 年度评议测评")
+                % {"community": p.round.community.name, "year": p.round.year},
+                url=reverse("appraisal:vote", args=[p.round_id]),
+                app="appraisal",
+                due=p.round.closes_on,
+            )
+        )
+    scope = get_scope(user)
+    if scope.has_role(Role.PARTY_ORG, Role.RESIDENTS_COMMITTEE):
+        rounds = (
+            Round.objects.filter(
+                scope.place_q("community__path", roles=(Role.PARTY_ORG, Role.RESIDENTS_COMMITTEE))
+            )
+            .filter(
+                Q(status=Round.Status.OPEN, closes_on__lt=today)
+                | Q(status=Round.Status.CLOSED)
+                | Q(
+                    status=Round.Status.PUBLICITY,
+                    objections__answered_at__isnull=True,
+                    objections__isnull=False,
+                )
+            )
+            .select_related("community")
+            .distinct()[:10]
+        )
+        for r in rounds:
+            items.append(
+                todos.Todo(
+                    title=_("%(community)s %(year)s 年度评议：%(status)s，待处理")
+                    % {"community": r.community.name, "year": r.year, "status": r.get_status_display()},
+                    url=reverse("appraisal:round", args=[r.pk]),
+                    app="appraisal",
+                )
+            )
+    if scope.has_role(Role.STREET):
+        rounds = (
+            Round.objects.filter(scope.place_q("community__path", roles=(Role.STREET,)))
+            .filter(Q(status=Round.Status.PUBLICITY, due_on__lt=today) | Q(status=Round.Status.APPROVED))
+            .select_related("community")[:10]
+        )
+        for r in rounds:
+            items.append(
+                todos.Todo(
+                    title=_("%(community)s %(year)s 年度评议待审定或通报")
+                    % {"community": r.community.name, "year": r.year},
+                    url=reverse("appraisal:approve", args=[r.pk]),
+                    app="appraisal",
+                )
+            )
+    return items
