@@ -117,7 +117,7 @@ def _head(ws, columns: list[tuple[str, int]]) -> None:
         cell.border = _BORDER
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         ws.column_dimensions[get_column_letter(i)].width = width
-    ws.freeze_panes = ws.cell(row=row + 1, column=1)
+    ws.freeze_panes = f"A{row + 1}"
 
 
 def _borders(ws, first_row: int) -> None:

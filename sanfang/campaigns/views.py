@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from sanfang.core.errors import DomainError
@@ -190,14 +191,11 @@ def place_view(request, pk: int, code: str):
         ctx["street_stats"] = services.stats_for(campaign, place)
         ctx["report"] = ProgressReport.objects.filter(campaign=campaign, street=place).first()
         ctx["can_report"] = permissions.can_file_report_for(request.user, place)
-        ctx["report_overdue"] = ctx["report"] is None or services.is_report_overdue(ctx["report"])
-        ctx["report_overdue"] = (
-            ctx["report_overdue"]
-            and campaign.report_due < timezone.localdate()
-            and not (ctx["report"] and ctx["report"].is_submitted)
-        )
+        submitted = bool(ctx["report"] and ctx["report"].is_submitted)
+        ctx["report_overdue"] = not submitted and campaign.report_due < timezone.localdate()
     else:
         ctx["street_stats"] = services.stats_for(campaign, place)
+    ctx["stat_rows"] = [(label, ctx["street_stats"].get(k, 0)) for k, label in services.STAT_LABELS.items()]
     return render(request, "campaigns/place.html", ctx)
 
 
@@ -249,6 +247,38 @@ def survey_start(request, pk: int, code: str):
     return redirect("campaigns:survey", survey.pk)
 
 
+# The form's sections, in the order of the paper 小区摸排认定表.
+SURVEY_SECTIONS = [
+    (
+        _lazy("一、基本情况"),
+        [
+            "name",
+            "address",
+            "year_built",
+            "buildings",
+            "households",
+            "floor_area",
+            "housing_nature",
+            "is_old_compound",
+        ],
+    ),
+    (
+        _lazy("二、管理模式与物业服务"),
+        [
+            "management_mode",
+            "company",
+            "company_name",
+            "contract_start",
+            "contract_end",
+            "fee_regime",
+            "fee_standard",
+        ],
+    ),
+    (_lazy("三、业主委员会"), ["has_owners_committee", "oc_term_end"]),
+    (_lazy("四、公示情况与初步认定"), ["disclosure_status", "preliminary_type", "note"]),
+]
+
+
 @login_required
 def survey_detail(request, pk: int):
     """The RC's survey form (works on a phone), the review and scope forms, and the history (WN-3)."""
@@ -278,6 +308,9 @@ def survey_detail(request, pk: int):
     elif request.method == "POST":
         raise PermissionDenied
     can_review = permissions.can_review_survey(request.user, survey)
+    sections = []
+    if form is not None:
+        sections = [(title, [form[name] for name in names]) for title, names in SURVEY_SECTIONS]
     investigation = Investigation.objects.filter(survey=survey).first()
     return render(
         request,
@@ -285,6 +318,7 @@ def survey_detail(request, pk: int):
         {
             "survey": survey,
             "form": form,
+            "sections": sections,
             "can_edit": can_edit,
             "can_review": can_review,
             "review_form": forms.ReviewForm(initial={"version": survey.version}) if can_review else None,
