@@ -16,7 +16,7 @@ from sanfang.directory.scopes import get_scope
 
 from . import board as boards
 from . import permissions, services
-from .models import BoardItem, ItemStatus, ItemVersion
+from .models import BoardItem, ItemVersion
 
 router = Router(tags=["publicity"])
 
@@ -291,6 +291,3 @@ def charge_change(request, code: str, payload: ChargeChangeIn):
     item = services.publish_charge_change(actor=request.user, compound=compound, content=payload.dict())
     item = BoardItem.objects.select_related("compound", "organisation", "current").get(pk=item.pk)
     return _item_out(item, timezone.localdate())
-
-
-__all__ = ["ItemStatus", "router"]
