@@ -62,3 +62,14 @@ def _urls_despite_broken_siblings(settings):
     except ImportError:
         settings.ROOT_URLCONF = "sanfang.appraisal.tests.urls"
     yield
+
+
+@pytest.fixture(autouse=True)
+def _no_sibling_indicators():
+    """This app's tests supply their own "indicators" providers; the siblings' are tested in their apps."""
+    from sanfang.core import extensions
+
+    saved = list(extensions._PROVIDERS["indicators"])
+    extensions._PROVIDERS["indicators"][:] = []
+    yield
+    extensions._PROVIDERS["indicators"][:] = saved
