@@ -1,0 +1,93 @@
+"""Bulletins: menu entry, to-dos (bulletins awaiting my party's acknowledgement) and indicators (PN-3)."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from sanfang.core import extensions, nav, todos
+from sanfang.core.extensions import Indicator
+from sanfang.directory.scopes import Role, get_scope
+
+from .models import BulletinRecipient, Urgency
+
+nav.register(
+    gettext_lazy("通报"),
+    "bulletins:inbox",
+    roles=(
+        Role.PARTY_ORG,
+        Role.COMPOUND_PARTY_ORG,
+        Role.RESIDENTS_COMMITTEE,
+        Role.OWNERS_COMMITTEE,
+        Role.PROPERTY_COMPANY,
+        Role.STREET,
+    ),
+    order=40,
+)
+
+
+@todos.provider
+def bulletins_to_acknowledge(user):
+    """Bulletins that wait for my organisation's acknowledgement (PN-3); one query."""
+    scope = get_scope(user)
+    if not scope.is_authenticated:
+        return []
+    orgs = list(scope.organisation_ids)
+    epmc_places = [g.place_id for g in scope.grants if g.leads_epmc]
+    q = Q(organisation_id__in=orgs)
+    if epmc_places:
+        q |= Q(organisation__kind="epmc", organisation__place_id__in=epmc_places)
+    rows = (
+        BulletinRecipient.objects.filter(q, acknowledged_at__isnull=True, bulletin__ack_due_at__isnull=False)
+        .select_related("bulletin", "organisation")
+        .order_by("bulletin__ack_due_at", "pk")[:50]
+    )
+    now = timezone.now()
+    out = []
+    for row in rows:
+        b = row.bulletin
+        out.append(
+            todos.Todo(
+                title=_("签收通报：%(title)s") % {"title": b.title},
+                url=reverse("bulletins:detail", args=[b.pk]),
+                app="bulletins",
+                due=timezone.localtime(b.ack_due_at).date(),
+                overdue=b.ack_due_at < now,
+                urgent=b.urgency == Urgency.URGENT,
+                detail=_("%(org)s 待签收，截止 %(due)s")
+                % {
+                    "org": row.organisation.name,
+                    "due": timezone.localtime(b.ack_due_at).strftime("%m-%d %H:%M"),
+                },
+            )
+        )
+    return out
+
+
+@extensions.provides("indicators")
+def bulletin_indicators(subject, community, year: int):
+    """PN-3 indicator: urgent bulletins the subject organisation acknowledged within the set time."""
+    rows = BulletinRecipient.objects.filter(
+        organisation=subject,
+        bulletin__urgency=Urgency.URGENT,
+        bulletin__ack_due_at__isnull=False,
+        bulletin__sent_at__year=year,
+    )
+    if community is not None:
+        rows = rows.filter(bulletin__community=community)
+    pairs = list(rows.values_list("acknowledged_at", "bulletin__ack_due_at"))
+    if not pairs:
+        return []
+    in_time = sum(1 for ack, due in pairs if ack is not None and ack <= due)
+    return [
+        Indicator(
+            code="bulletins.urgent_ack_in_time",
+            label=_("紧急通报按时签收率"),
+            numerator=in_time,
+            denominator=len(pairs),
+            source="bulletins",
+        )
+    ]

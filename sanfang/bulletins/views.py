@@ -1,0 +1,191 @@
+"""Bulletin pages: inbox/outbox with acknowledge buttons, compose, detail (PN-3). Thin: parse, access, call
+a service, render or redirect."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sanfang.core.errors import DomainError
+from sanfang.directory.models import Organisation, Place
+from sanfang.directory.scopes import get_scope
+
+from . import links, permissions, services
+from .forms import AcknowledgeForm, BulletinForm
+from .models import Bulletin, BulletinRecipient
+
+BOXES = {"in": _("收到的"), "out": _("发出的"), "all": _("全部")}
+
+
+def _my_org_q(user) -> Q:
+    scope = get_scope(user)
+    q = Q(organisation_id__in=list(scope.organisation_ids))
+    epmc_places = [g.place_id for g in scope.grants if g.leads_epmc]
+    if epmc_places:
+        q |= Q(organisation__kind="epmc", organisation__place_id__in=epmc_places)
+    return q
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    scope = get_scope(request.user)
+    box = request.GET.get("box") or "in"
+    if box not in BOXES:
+        box = "in"
+    qs = Bulletin.objects.visible_to(request.user)
+    mine = BulletinRecipient.objects.filter(_my_org_q(request.user), bulletin=OuterRef("pk"))
+    if box == "in":
+        qs = qs.filter(Exists(mine))
+    elif box == "out":
+        qs = qs.filter(sender_org_id__in=list(scope.organisation_ids))
+    if request.GET.get("pending"):
+        qs = qs.filter(Exists(mine.filter(acknowledged_at__isnull=True)), ack_due_at__isnull=False)
+    qs = qs.select_related("sender_org", "community", "compound").prefetch_related(
+        Prefetch(
+            "recipients", queryset=BulletinRecipient.objects.select_related("organisation", "acknowledged_by")
+        )
+    )
+    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    rows = []
+    for b in page.object_list:
+        recips = list(b.recipients.all())
+        my_pending = [
+            r
+            for r in recips
+            if r.acknowledged_at is None and permissions.acts_for(request.user, r.organisation)
+        ]
+        rows.append(
+            {
+                "bulletin": b,
+                "acked": sum(1 for r in recips if r.acknowledged_at),
+                "total": len(recips),
+                "late": any(r.late for r in recips),
+                "my_pending": my_pending,
+            }
+        )
+    return render(
+        request,
+        "bulletins/inbox.html",
+        {
+            "page": page,
+            "rows": rows,
+            "box": box,
+            "boxes": BOXES,
+            "can_compose": bool(_communities_for(request.user)),
+            "now": timezone.now(),
+        },
+    )
+
+
+def _communities_for(user) -> list[Place]:
+    scope = get_scope(user)
+    if not scope.is_authenticated:
+        return []
+    qs = (
+        Place.objects.communities()
+        .filter(scope.place_q("path", roles=permissions.SENDER_ROLES))
+        .order_by("path")
+    )
+    return [c for c in qs[:50] if permissions.sender_orgs_for(user, c)]
+
+
+@login_required
+def compose(request: HttpRequest) -> HttpResponse:
+    communities = _communities_for(request.user)
+    if not communities:
+        raise PermissionDenied
+    code = request.GET.get("community") or request.POST.get("community")
+    community = next((c for c in communities if c.code == code), None)
+    if community is None and len(communities) == 1:
+        community = communities[0]
+    if community is None:
+        return render(request, "bulletins/choose_community.html", {"communities": communities})
+    senders = permissions.sender_orgs_for(request.user, community)
+    parties = permissions.community_parties(community)
+    compounds = list(Place.objects.compounds().filter(path__startswith=community.path).order_by("name"))
+    initial = {"title": request.GET.get("title", ""), "case_ref": request.GET.get("case", "")}
+    form = BulletinForm(
+        request.POST or None, initial=initial, senders=senders, parties=parties, compounds=compounds
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        by_pk = {o.pk: o for o in parties}
+        hours = data.get("ack_hours")
+        try:
+            bulletin = services.send_bulletin(
+                actor=request.user,
+                community=community,
+                sender_org=Organisation.objects.get(pk=data["sender_org"]),
+                recipient_orgs=[by_pk[pk] for pk in data["recipients"] if pk in by_pk],
+                title=data["title"],
+                body=data["body"],
+                urgency=data["urgency"],
+                topic=data["topic"],
+                compound=next((c for c in compounds if c.pk == data.get("compound")), None),
+                case_ref=data.get("case_ref", ""),
+                include_street=data.get("include_street", False),
+                ack_minutes=int(hours * Decimal(60)) if hours else None,
+            )
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("通报已发出。"))
+            return redirect("bulletins:detail", bulletin.pk)
+    return render(request, "bulletins/compose.html", {"form": form, "community": community})
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    bulletin = permissions.get_bulletin_for(request.user, pk)
+    recipients = list(bulletin.recipients.select_related("organisation", "acknowledged_by"))
+    my_pending = [
+        r
+        for r in recipients
+        if r.acknowledged_at is None and permissions.acts_for(request.user, r.organisation)
+    ]
+    return render(
+        request,
+        "bulletins/detail.html",
+        {
+            "bulletin": bulletin,
+            "recipients": recipients,
+            "my_pending": my_pending,
+            "can_acknowledge": bool(my_pending),
+            "form": AcknowledgeForm(),
+            "case_url": links.case_url(bulletin.case_ref),
+            "overdue": bulletin.ack_due_at is not None
+            and bulletin.ack_due_at < timezone.now()
+            and any(r.acknowledged_at is None for r in recipients),
+        },
+    )
+
+
+@login_required
+@require_POST
+def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    bulletin = permissions.get_bulletin_for(request.user, pk)
+    form = AcknowledgeForm(request.POST)
+    org = None
+    if request.POST.get("organisation"):
+        org = Organisation.objects.filter(pk=request.POST.get("organisation")).first()
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        services.acknowledge(actor=request.user, bulletin=bulletin, organisation=org, note=note)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已签收。"))
+    nxt = request.POST.get("next")
+    if nxt == "inbox":
+        return redirect("bulletins:inbox")
+    return redirect("bulletins:detail", bulletin.pk)
