@@ -4,6 +4,7 @@ audit trail and tells people after commit (through sanfang.core.delivery)."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections import Counter
 
 from django.conf import settings
@@ -37,6 +38,7 @@ from .models import (
 )
 
 MAX_RESOLUTION_DAYS = 250
+logger = logging.getLogger(__name__)
 
 
 # --- Schedule (JM-3) -------------------------------------------------------------------------------------
@@ -1460,10 +1462,17 @@ def _other_indicators(community: Place, year: int) -> list[dict]:
     if rc is None:
         return []
     out = []
-    try:
-        found = extensions.collect("indicators", rc, community, year)
-    except Exception:  # noqa: BLE001 - another app's provider failing must not stop a summary draft
-        found = []
+    found = []
+    # Each provider on its own savepoint: one app's failing provider must neither stop the draft nor poison
+    # the surrounding transaction (PostgreSQL). `collect` would stop at the first failure, hence the loop.
+    for provider in list(extensions._PROVIDERS.get("indicators", [])):  # noqa: SLF001 - see comment above
+        try:
+            with transaction.atomic():
+                result = provider(rc, community, year)
+        except Exception:  # noqa: BLE001 - another app's provider failing must not stop a summary draft
+            logger.exception("indicators provider %s failed", getattr(provider, "__name__", provider))
+            continue
+        found.extend(result if isinstance(result, list | tuple) else [result] if result is not None else [])
     for ind in found:
         if getattr(ind, "source", "") == "meetings":
             continue
@@ -1719,10 +1728,11 @@ def street_overview(street: Place, year: int) -> list[dict]:
 
 def mark_read(*, person, document: MeetingDocument) -> None:
     """Opening a distributed document is the recipient's read receipt, like opening the inbox message."""
-    if not getattr(person, "is_authenticated", False) or not document.is_signed:
+    if not getattr(person, "is_authenticated", False):
         return
     from sanfang.core.models import Message
 
     Message.objects.filter(
-        recipient=person, key=f"meetings:doc:{document.pk}:v{document.signed_version}", read_at__isnull=True
+        pk__in=Distribution.objects.filter(document=document, person=person).values("message_id"),
+        read_at__isnull=True,
     ).update(read_at=timezone.now())
