@@ -247,12 +247,12 @@ def _contract_for(item: BoardItem, on: dt.date) -> ServiceContract | None:
 
 
 def _append_version(
-    *, actor, item: BoardItem, title: str, content: dict, note: str, withdrawn: bool
+    *, actor, item: BoardItem, title: str, content: dict, note: str, withdrawn: bool, at=None
 ) -> ItemVersion:
     """Append a version to the compound's hash chain (the chain head is locked for the transaction)."""
     BoardChain.objects.get_or_create(compound_id=item.compound_id)
     chain = BoardChain.objects.select_for_update().get(compound_id=item.compound_id)
-    now = timezone.now()
+    now = at or timezone.now()
     version = ItemVersion(
         item=item,
         compound_id=item.compound_id,
@@ -289,8 +289,14 @@ def _publisher_label(actor, item: BoardItem) -> str:
 
 
 @transaction.atomic
-def publish_item(*, actor, item: BoardItem, content: dict, version: int, note: str = "") -> ItemVersion:
-    """PN-2: publish (or update) an item; the previous version stays readable and the change is chained."""
+def publish_item(
+    *, actor, item: BoardItem, content: dict, version: int, note: str = "", at: dt.datetime | None = None
+) -> ItemVersion:
+    """PN-2: publish (or update) an item; the previous version stays readable and the change is chained.
+
+    `at` (the moment of publication, default now) exists for importing a board's earlier history (the demo);
+    no page or endpoint passes it.
+    """
     item = BoardItem.objects.select_for_update().select_related("organisation", "compound").get(pk=item.pk)
     if not permissions.can_publish_item(actor, item):
         raise PermissionDenied
@@ -313,7 +319,9 @@ def publish_item(*, actor, item: BoardItem, content: dict, version: int, note: s
                 contract.fee_regime,
             )  # the regime comes from the contract
     clean = contents.clean(item.kind, content, company_name=company_name, fee_regime=regime)
-    new = _append_version(actor=actor, item=item, title=item.title, content=clean, note=note, withdrawn=False)
+    new = _append_version(
+        actor=actor, item=item, title=item.title, content=clean, note=note, withdrawn=False, at=at
+    )
     changes = {"version": [item.version, new.number]}
     item.version, item.current, item.status = new.number, new, ItemStatus.PUBLISHED
     item.changed_at = new.published_at
@@ -362,13 +370,15 @@ def fee_change_gate(compound: Place) -> dict | None:
 
 
 @transaction.atomic
-def publish_charge_change(*, actor, compound: Place, content: dict) -> BoardItem:
+def publish_charge_change(
+    *, actor, compound: Place, content: dict, at: dt.datetime | None = None
+) -> BoardItem:
     """A change of charge standard: published at least one month before it takes effect, linked to its CS-7 gate."""
     if compound.kind != PlaceKind.COMPOUND:
         raise RuleViolation(_("收费标准调整须针对具体小区公示。"))
     if not permissions.can_publish_charge_change(actor, compound):
         raise PermissionDenied
-    today = timezone.localdate()
+    today = timezone.localdate(at) if at else timezone.localdate()
     contract = (
         ServiceContract.objects.in_force(today)
         .filter(compound=compound, company_id__in=permissions.company_ids_of(actor) or [0])
@@ -422,7 +432,9 @@ def publish_charge_change(*, actor, compound: Place, content: dict) -> BoardItem
         due_on=today,
         effective_on=effective,
     )
-    new = _append_version(actor=actor, item=item, title=item.title, content=clean, note="", withdrawn=False)
+    new = _append_version(
+        actor=actor, item=item, title=item.title, content=clean, note="", withdrawn=False, at=at
+    )
     item.version, item.current, item.status = new.number, new, ItemStatus.PUBLISHED
     item.first_published_at = item.changed_at = new.published_at
     item.save(update_fields=["version", "current", "status", "first_published_at", "changed_at"])

@@ -6,10 +6,9 @@ import importlib
 FALLBACK = False
 try:
     from sanfang.urls import handler403, handler404, handler500, urlpatterns  # noqa: F401 - re-exported
-except ImportError:  # a sibling app's urls.py does not import yet
+except (ImportError, SyntaxError):  # a sibling app's urls.py or api.py does not import yet
     from django.urls import include, path
 
-    from sanfang.api import api
     from sanfang.core import views as core_views
     from sanfang.directory import views as directory_views
 
@@ -18,10 +17,15 @@ except ImportError:  # a sibling app's urls.py does not import yet
         path("", core_views.home, name="home"),
         path("login/", directory_views.login_view, name="login"),
         path("logout/", directory_views.logout_view, name="logout"),
-        path("api/v1/", api.urls),
         path("", include("sanfang.core.urls")),
         path("directory/", include("sanfang.directory.urls")),
     ]
+    try:
+        from sanfang.api import api
+
+        urlpatterns.append(path("api/v1/", api.urls))
+    except (ImportError, SyntaxError):
+        pass
     for app, prefix in [
         ("meetings", "meetings/"),
         ("cases", "cases/"),
@@ -33,6 +37,6 @@ except ImportError:  # a sibling app's urls.py does not import yet
     ]:
         try:
             module = importlib.import_module(f"sanfang.{app}.urls")
-        except ImportError:
+        except (ImportError, SyntaxError):
             continue
         urlpatterns.append(path(prefix, include(module)))
