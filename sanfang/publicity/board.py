@@ -8,8 +8,10 @@ summaries without personal data.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass, field
 
+from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -75,6 +77,8 @@ class Board:
         return str(contents.FEE_REGIMES.get(self.contract.fee_regime, self.contract.get_fee_regime_display()))
 
 
+logger = logging.getLogger(__name__)
+
 PARTY_ORDER = {Party.RESIDENTS_COMMITTEE: 0, Party.OWNERS_COMMITTEE: 1, Party.PROPERTY_COMPANY: 2}
 
 
@@ -130,7 +134,14 @@ CASE_GROUPS = ("routine", "major_legacy", "other")
 def board_cases(compound: Place) -> dict[str, list[dict]]:
     """Cases through the "board.cases" extension point, grouped as PN-1 lists them."""
     out: dict[str, list[dict]] = {key: [] for key in CASE_GROUPS}
-    for case in extensions.collect("board.cases", compound):
+    try:
+        # A savepoint, so that a provider's database error leaves the rest of the board's queries usable.
+        with transaction.atomic():
+            cases = extensions.collect("board.cases", compound)
+    except Exception:  # noqa: BLE001 - a failing provider must not take the public board down
+        logger.exception("board.cases provider failed for %s", compound.code)
+        cases = []
+    for case in cases:
         cls = case.get("case_class")
         if cls == "routine":
             out["routine"].append(case)

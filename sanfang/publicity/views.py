@@ -64,7 +64,9 @@ def board(request: HttpRequest, code: str) -> HttpResponse:
 def board_screen(request: HttpRequest, code: str) -> HttpResponse:
     """PN-2: big-screen mode for the compound's electronic display (landscape, large type, rotating, refreshing)."""
     compound = _compound(code)
-    return render(request, "publicity/screen.html", _board_context(request, compound))
+    ctx = _board_context(request, compound)
+    ctx["qr_svg"] = _qr_svg(ctx["live_url"], scale=4)
+    return render(request, "publicity/screen.html", ctx)
 
 
 def board_poster(request: HttpRequest, code: str) -> HttpResponse:

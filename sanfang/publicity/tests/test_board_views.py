@@ -186,3 +186,36 @@ def test_the_board_page_has_a_bounded_number_of_queries(client, published, djang
 
 def test_cases_extension_point_is_consumed_not_imported(published):
     assert extensions.has("board.cases")
+
+
+def test_a_failing_cases_provider_does_not_take_the_public_board_down(client, scheduled, no_cases):
+    def broken(compound):
+        raise RuntimeError("cases app is down")
+
+    no_cases.append(broken)
+    response = client.get(board_url(scheduled))
+    assert response.status_code == 200 and "问题处理情况" in response.content.decode()
+
+
+def test_a_withdrawn_item_shows_as_withdrawn_with_its_reason(client, published):
+    w = published
+    item = item_of(w.compound_a1, ItemKind.COMMON_INCOME, period_key="2026Q3")
+    item.refresh_from_db()
+    services.withdraw_item(
+        actor=w.oc_member, item=item, reason="金额有误，核对后重新公示", version=item.version
+    )
+    html = client.get(board_url(w)).content.decode()
+    assert "已撤回" in html and "金额有误，核对后重新公示" in html
+
+
+def test_pn2_the_big_screen_carries_the_qr_code_to_the_live_page(client, published):
+    html = client.get(board_url(published, "publicity:board-screen")).content.decode()
+    assert "<svg" in html and 'class="screen-mode"' in html
+
+
+def test_the_openapi_document_describes_the_board_endpoints(client, db):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    paths = response.json()["paths"]
+    assert "/api/v1/publicity/boards/{code}" in paths
+    assert "/api/v1/publicity/items/{item_id}/publish" in paths
