@@ -7,7 +7,7 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from sanfang.core.api_auth import OPTIONAL_AUTH
 from sanfang.core.errors import RuleViolation
@@ -266,7 +266,7 @@ def create_standard(request, payload: StandardIn):
         drop_extremes=payload.drop_extremes,
         indicator_weight=payload.indicator_weight,
     )
-    return 201, _standard_out(std)
+    return Status(201, _standard_out(std))
 
 
 @router.post("/standards/{pk}/criteria", response={201: StandardOut}, summary="添加测评指标（EV-4）")
@@ -296,7 +296,7 @@ def add_criterion(request, pk: int, payload: CriterionIn):
         **points,
     )
     std.refresh_from_db()
-    return 201, _standard_out(std)
+    return Status(201, _standard_out(std))
 
 
 @router.post("/standards/{pk}/publish", response=StandardOut, summary="发布测评标准")
@@ -339,7 +339,7 @@ def open_round(request, payload: RoundIn):
         closes_on=payload.closes_on,
         publicity_days=payload.publicity_days,
     )
-    return 201, _get_round_out(rnd)
+    return Status(201, _get_round_out(rnd))
 
 
 def _get_round_out(rnd: Round) -> RoundOut:
@@ -445,7 +445,9 @@ def raise_objection(request, pk: int, payload: ObjectionIn):
         raise Http404
     subject = rnd.subjects.filter(pk=payload.subject_id).first() if payload.subject_id else None
     o = services.raise_objection(actor=request.user, round=rnd, text=payload.text, subject=subject)
-    return 201, ObjectionOut(id=o.pk, subject_id=o.subject_id, text=o.text, answer=o.answer, answered=False)
+    return Status(
+        201, ObjectionOut(id=o.pk, subject_id=o.subject_id, text=o.text, answer=o.answer, answered=False)
+    )
 
 
 @router.post("/objections/{pk}/answer", response=ObjectionOut, summary="答复异议")
@@ -489,7 +491,7 @@ def cast_ballot(request, token: str, payload: BallotIn):
     if participant is None:
         raise Http404
     services.cast_ballot(participant=participant, answers=payload.answers)
-    return 204, None
+    return Status(204, None)
 
 
 # --- credit ----------------------------------------------------------------------------------------------
