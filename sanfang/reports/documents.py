@@ -1,0 +1,84 @@
+"""A report as a .docx (python-docx): the report itself, its recipients, and every opinion with its answer."""
+
+from __future__ import annotations
+
+import io
+
+from django.utils import timezone
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Pt
+
+from .kinds import display_fields
+from .models import Report
+
+
+def _fmt(value) -> str:
+    if value is None:
+        return ""
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+
+
+def report_docx(report: Report) -> bytes:
+    doc = Document()
+    style = doc.styles["Normal"]
+    style.font.name = "宋体"
+    style.element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")
+    style.font.size = Pt(12)
+    heading = doc.add_paragraph()
+    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = heading.add_run(report.title)
+    run.bold = True
+    run.font.size = Pt(18)
+    meta = doc.add_paragraph()
+    meta.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    meta.add_run(f"{report.get_type_display()} · {report.get_mode_display()} · {report.get_status_display()}")
+
+    table = doc.add_table(rows=0, cols=2)
+    table.style = "Table Grid"
+
+    def row(label: str, value: str) -> None:
+        cells = table.add_row().cells
+        cells[0].text, cells[1].text = label, value
+
+    row("报告单位", report.reporting_org.name)
+    row("小区", f"{report.community.name} {report.compound.name}")
+    row("报送时间", _fmt(report.submitted_at))
+    if report.is_oral:
+        row("口头报告人", report.oral_reporter)
+        row("口头报告时间", _fmt(report.oral_at))
+        row("记录人", report.author.name)
+    for label, value in display_fields(report.type, report.fields):
+        row(label, value)
+    recipients = report.recipients.select_related("organisation").order_by("kind", "pk")
+    row(
+        "报送对象",
+        "；".join(
+            f"{r.organisation.name}（{'已接收 ' + _fmt(r.received_at) if r.received_at else '未接收'}）"
+            for r in recipients
+        ),
+    )
+
+    doc.add_heading("报告内容", level=2)
+    for para in report.summary.splitlines() or [""]:
+        doc.add_paragraph(para)
+
+    opinions = list(report.opinions.select_related("recipient__organisation").order_by("created_at", "pk"))
+    doc.add_heading("意见与答复", level=2)
+    if not opinions:
+        doc.add_paragraph("暂无意见。")
+    for n, op in enumerate(opinions, 1):
+        p = doc.add_paragraph()
+        p.add_run(f"{n}. {op.recipient.organisation.name}（{_fmt(op.created_at)}）：").bold = True
+        p.add_run(op.text)
+        if op.answered_at:
+            doc.add_paragraph(f"答复（{_fmt(op.answered_at)}）：{op.answer}")
+        else:
+            doc.add_paragraph(f"尚未答复（答复期限 {op.due_on}）")
+    foot = doc.add_paragraph()
+    foot.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    foot.add_run(f"导出时间：{_fmt(timezone.now())}")
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
