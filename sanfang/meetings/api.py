@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from sanfang.directory.models import Organisation, Person, Place
 from sanfang.directory.scopes import get_scope
@@ -351,7 +351,7 @@ def create_ad_hoc(request, payload: AdHocIn):
         start_time=payload.start_time,
         venue=payload.venue,
     )
-    return 201, _meeting_out(m)
+    return Status(201, _meeting_out(m))
 
 
 @router.get("/meetings/{pk}", response=MeetingDetailOut, summary="会议详情：议程、参会人员、出席、文书")
@@ -430,7 +430,7 @@ def add_resolution(request, pk: int, payload: ResolutionIn):
         working_days=payload.working_days,
         agenda_item=item,
     )
-    return 201, _res_out(Resolution.objects.select_related("community", "owner").get(pk=r.pk))
+    return Status(201, _res_out(Resolution.objects.select_related("community", "owner").get(pk=r.pk)))
 
 
 # --- Agenda items -----------------------------------------------------------------------------------
@@ -468,7 +468,7 @@ def raise_item(request, payload: ItemIn):
         title=payload.title,
         description=payload.description,
     )
-    return 201, _item_out(item)
+    return Status(201, _item_out(item))
 
 
 @router.post("/items/{pk}/screen", response=ItemOut, summary="审核议题：列入、推迟、合并、不予列入（JM-4）")
@@ -604,7 +604,7 @@ def create_summary(request, payload: SummaryIn):
         year=payload.year,
         half=payload.half,
     )
-    return 201, _summary_out(s)
+    return Status(201, _summary_out(s))
 
 
 @router.get("/summaries/{pk}", response=SummaryOut, summary="工作总结")

@@ -496,7 +496,7 @@ def quorum(meeting: Meeting, participants=None) -> list[dict]:
         out.append(
             {
                 "role": str(role),
-                "label": Participant.Role(role).label,
+                "label": str(Participant.Role(role).label),
                 "invited": len(of_role),
                 "present": sum(1 for p in of_role if p.attendance == Participant.Attendance.PRESENT),
             }
