@@ -12,7 +12,7 @@ import logging
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -166,7 +166,6 @@ def build_board(compound: Place, *, today: dt.date | None = None, with_cases: bo
     items = list(
         BoardItem.objects.filter(compound=compound)
         .select_related("organisation", "current")
-        .prefetch_related(Prefetch("versions", to_attr="all_versions"))
         .order_by("kind", "-period_key", "party", "-id")
     )
     by_kind: dict[str, list[BoardItem]] = {}

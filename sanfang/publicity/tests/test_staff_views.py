@@ -189,3 +189,25 @@ def test_commitments_are_edited_line_by_line_with_fulfilment(login, scheduled):
     assert response.status_code == 302
     item.refresh_from_db()
     assert [e["status"] for e in item.current.content["entries"]] == ["kept", "in_progress"]
+
+
+def test_pn1_the_commission_statement_form_asks_for_each_cost_category(login, scheduled):
+    from sanfang.directory.models import FeeRegime, ServiceContract
+    from sanfang.publicity.content import COST_CATEGORIES
+
+    w = scheduled
+    ServiceContract.objects.filter(company=w.company_x).update(fee_regime=FeeRegime.COMMISSION)
+    item = item_of(w.compound_a1, ItemKind.INCOME_STATEMENT)
+    client = login(w.company_head)
+    url = reverse("publicity:item-edit", args=[item.pk])
+    html = client.get(url).content.decode()
+    assert all(str(label) in html for _code, label in COST_CATEGORIES) and "酬金决算" in html
+    data = {"version": 0, "incomes": "物业费 | 100000 | 95000", "summary": "", "note": ""}
+    data |= {"commission_basis": "按 10% 提取", "commission_budget": "10000", "commission_actual": "9500"}
+    response = client.post(url, data)
+    assert response.status_code == 200 and "预算" in response.content.decode()  # categories missing
+    for code, _label in COST_CATEGORIES:
+        data[f"cost_{code}_budget"], data[f"cost_{code}_actual"] = "1000", "900"
+    assert client.post(url, data).status_code == 302
+    item.refresh_from_db()
+    assert item.current.content["commission"]["actual"] == "9500.00"
