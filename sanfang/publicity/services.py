@@ -495,6 +495,27 @@ def verify_chain(compound: Place) -> ChainReport:
             report.breaks.append(ChainBreak(v.seq, v.pk, v.item_id, label, _("版本号不连续")))
         numbers[v.item_id] = v.number
         prev, expected_seq = v.digest, v.seq + 1
+    # Each item must show its latest version: a board pointing at an older one would hide a change.
+    latest: dict[int, tuple[int, int, bool]] = {}
+    for item_id, pk, number, withdrawn in (
+        ItemVersion.objects.filter(compound=compound)
+        .order_by("item_id", "number")
+        .values_list("item_id", "id", "number", "withdrawn")
+    ):
+        latest[item_id] = (pk, number, withdrawn)
+    for item in BoardItem.objects.filter(compound=compound).order_by("id"):
+        want = latest.get(item.pk)
+        expected_status = (
+            ItemStatus.DUE if want is None else ItemStatus.WITHDRAWN if want[2] else ItemStatus.PUBLISHED
+        )
+        if (item.current_id, item.version, item.status) != (
+            want[0] if want else None,
+            want[1] if want else 0,
+            expected_status,
+        ):
+            report.breaks.append(
+                ChainBreak(None, item.current_id, item.pk, item.title, _("公示栏显示的不是最新版本"))
+            )
     if chain and (chain.length != expected_seq - 1 or chain.head_digest != prev):
         report.breaks.append(
             ChainBreak(None, None, None, _("链头"), _("链头与最后一个版本不符（版本可能被删除）"))

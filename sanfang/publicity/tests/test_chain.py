@@ -96,3 +96,12 @@ def test_pn2_the_verify_command_passes_on_intact_boards_and_fails_naming_the_alt
         call_command("publicity", "verify", "--compound", w.compound_a1.code)
     out = capsys.readouterr().out
     assert w.compound_a1.code in out and "序号 2" in out and f"版本 id {v2.pk}" in out
+
+
+def test_pn2_pointing_the_board_at_an_older_version_is_detected(scheduled):
+    w = scheduled
+    price, _fund = _publish_some(w)
+    v1 = ItemVersion.objects.get(item=price, number=1)
+    _raw("UPDATE publicity_boarditem SET current_id = %s WHERE id = %s", [v1.pk, price.pk])
+    report = services.verify_chain(w.compound_a1)
+    assert [(b.item_id, b.reason) for b in report.breaks] == [(price.pk, "公示栏显示的不是最新版本")]
