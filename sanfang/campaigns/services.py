@@ -433,6 +433,9 @@ def _kind_of(raw: str) -> str:
         "fee": ChecklistItem.Kind.FEE_ITEMS,
         "fee_items": ChecklistItem.Kind.FEE_ITEMS,
         "fee_disclosure": ChecklistItem.Kind.FEE_ITEMS,
+        "price_display": ChecklistItem.Kind.FEE_ITEMS,  # publicity's 收费公示（明码标价）
+        "charge_change": ChecklistItem.Kind.FEE_ITEMS,
+        "income_statement": ChecklistItem.Kind.INCOME_EXPENDITURE,
         "income_expenditure": ChecklistItem.Kind.INCOME_EXPENDITURE,
         "income": ChecklistItem.Kind.INCOME_EXPENDITURE,
         "common_income": ChecklistItem.Kind.COMMON_INCOME,
