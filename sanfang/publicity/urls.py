@@ -15,6 +15,7 @@ urlpatterns = [
     path("b/<str:code>/verify", views.board_verify, name="board-verify"),
     path("b/<str:code>/items/<int:pk>", views.item_history, name="item-history"),
     path("publicity/", views.home, name="home"),
+    path("publicity/status.xlsx", views.status_export, name="status-export"),
     path("publicity/compounds/<str:code>/", views.compound_items, name="compound"),
     path("publicity/compounds/<str:code>/charge-change/", views.charge_change_new, name="charge-change"),
     path("publicity/items/<int:pk>/", views.item_edit, name="item-edit"),

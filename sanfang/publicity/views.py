@@ -173,6 +173,31 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def status_export(request: HttpRequest) -> HttpResponse:
+    """Every compound's disclosure status in the user's scope, as .xlsx (the office and the street)."""
+    from .exports import status_workbook
+
+    scope = get_scope(request.user)
+    roles = (*permissions.EDITOR_ROLES, *permissions.STATUS_ROLES)
+    if not scope.is_superuser and not scope.has_role(*roles):
+        raise Http404
+    items = BoardItem.objects.select_related("compound__parent__parent", "organisation").order_by(
+        "compound__path", "due_on", "id"
+    )
+    if not scope.is_superuser:
+        items = items.filter(scope.place_q("compound__path", roles=roles))
+    if request.GET.get("overdue") == "1":
+        items = items.overdue()
+    today = timezone.localdate()
+    response = HttpResponse(
+        status_workbook(items, today=today),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="disclosures-{today.isoformat()}.xlsx"'
+    return response
+
+
+@login_required
 def compound_items(request: HttpRequest, code: str) -> HttpResponse:
     compound = permissions.get_compound_for(request.user, code)
     if request.method == "POST" and request.POST.get("action") == "schedule":

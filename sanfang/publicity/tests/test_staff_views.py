@@ -211,3 +211,20 @@ def test_pn1_the_commission_statement_form_asks_for_each_cost_category(login, sc
     assert client.post(url, data).status_code == 302
     item.refresh_from_db()
     assert item.current.content["commission"]["actual"] == "9500.00"
+
+
+def test_the_street_exports_every_compounds_disclosure_status_as_xlsx(login, scheduled):
+    import io
+
+    from openpyxl import load_workbook
+
+    w = scheduled
+    response = login(w.street_official).get(reverse("publicity:status-export"))
+    assert response.status_code == 200
+    ws = load_workbook(io.BytesIO(response.content)).active
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0][:4] == ("街道（乡镇）", "社区", "小区", "小区代码")
+    codes = {r[3] for r in rows[1:]}
+    assert codes == {w.compound_a1.code, w.compound_a2.code}
+    assert any(r[9] == "逾期未公示" for r in rows[1:])
+    assert login(w.resident).get(reverse("publicity:status-export")).status_code == 404
