@@ -737,7 +737,8 @@ def add_follow_up_items(meeting: Meeting, today: dt.date | None = None) -> int:
     """JM-5 督办: each open resolution past its deadline goes on the meeting's agenda, once per meeting."""
     if meeting.status != Meeting.Status.PLANNED:
         return 0
-    today = today or timezone.localdate()
+    # Overdue as of the meeting (a meeting recorded after the fact lists what was overdue then).
+    today = min(today or timezone.localdate(), meeting.date)
     overdue = Resolution.objects.overdue(today).filter(community=meeting.community).select_related("owner")
     already = set(
         AgendaItem.objects.filter(meeting=meeting, resolution__isnull=False).values_list(
