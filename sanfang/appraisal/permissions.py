@@ -31,11 +31,14 @@ def get_standard_for(user, pk: int, *, write: bool = False) -> Standard:
     if standard is None:
         raise Http404
     scope = get_scope(user)
-    # Everyone staff in the street (its communities included) may read it: it is the rule they are judged by.
+    # All staff working in the street (its communities and the companies serving there) may read it: it is
+    # the rule they are judged by.
     readable = (
         scope.is_superuser
         or scope.reaches(standard.street, roles=Role.STAFF)
-        or any(g.place_path.startswith(standard.street.path) for g in scope.grants if g.role in Role.STAFF)
+        or Place.objects.filter(path__startswith=standard.street.path)
+        .filter(scope.place_q("path", roles=Role.STAFF))
+        .exists()
     )
     if not readable:
         raise Http404

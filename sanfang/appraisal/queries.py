@@ -21,20 +21,24 @@ def streets_for(user) -> list[Place]:
 
 
 def standards_visible_to(user):
+    """Standards of the streets the user works in (a county official: all its streets; a company: the streets
+    of the compounds it serves)."""
     scope = get_scope(user)
     qs = Standard.objects.all()
     if scope.is_superuser:
         return qs
     q = Q(pk__in=[])
     for g in scope.grants:
-        if g.role not in Role.STAFF:
+        if g.role not in Role.STAFF or g.role == Role.PROPERTY_COMPANY:
             continue
-        # a grant at or below a street reads its standard; a county grant reads its streets'
         q |= Q(street__path__startswith=g.place_path)
         parts = g.place_path.strip("/").split("/")
         if len(parts) >= 2:
             q |= Q(street__path="/" + "/".join(parts[:2]) + "/")
-    return qs.filter(q)
+    if scope.has_role(Role.PROPERTY_COMPANY):
+        served = Place.objects.compounds().filter(scope.place_q("path", roles=(Role.PROPERTY_COMPANY,)))
+        q |= Q(street__children__children__in=served)
+    return qs.filter(q).distinct()
 
 
 def result_rows(rnd: Round) -> list[dict]:
