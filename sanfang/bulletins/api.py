@@ -7,6 +7,7 @@ import datetime as dt
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from sanfang.core.errors import RuleViolation
@@ -127,12 +128,12 @@ def send_bulletin(request, payload: BulletinIn):
     community = get_object_or_404(Place, code=payload.community_code, kind=PlaceKind.COMMUNITY)
     sender = Organisation.objects.filter(pk=payload.sender_org_id).first()
     if sender is None:
-        raise RuleViolation("通报方不存在。", field="sender_org_id")
+        raise RuleViolation(_("通报方不存在。"), field="sender_org_id")
     compound = None
     if payload.compound_code:
         compound = Place.objects.filter(code=payload.compound_code, kind=PlaceKind.COMPOUND).first()
         if compound is None:
-            raise RuleViolation("涉及的小区不存在。", field="compound_code")
+            raise RuleViolation(_("涉及的小区不存在。"), field="compound_code")
     bulletin = services.send_bulletin(
         actor=request.auth,
         community=community,
@@ -157,6 +158,6 @@ def acknowledge(request, bulletin_id: int, payload: AckIn):
     if payload.organisation_id:
         org = Organisation.objects.filter(pk=payload.organisation_id).first()
         if org is None:
-            raise RuleViolation("接收方不存在。", field="organisation_id")
+            raise RuleViolation(_("接收方不存在。"), field="organisation_id")
     services.acknowledge(actor=request.auth, bulletin=bulletin, organisation=org, note=payload.note)
     return _out(_qs(request.auth).get(pk=bulletin.pk))

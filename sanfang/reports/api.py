@@ -8,6 +8,7 @@ import datetime as dt
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from sanfang.core.errors import RuleViolation
@@ -203,7 +204,7 @@ def create_report(request, payload: ReportIn):
     compound = get_object_or_404(Place, code=payload.compound_code, kind=PlaceKind.COMPOUND)
     org = Organisation.objects.filter(pk=payload.reporting_org_id).first()
     if org is None:
-        raise RuleViolation("报告单位不存在。", field="reporting_org_id")
+        raise RuleViolation(_("报告单位不存在。"), field="reporting_org_id")
     common = {
         "actor": request.auth,
         "compound": compound,

@@ -177,3 +177,31 @@ def test_pn3_indicator_counts_urgent_bulletins_acknowledged_in_time(world, froze
     (ind,) = hooks.bulletin_indicators(world.oc_a1, world.community_a, 2026)
     assert (ind.code, ind.numerator, ind.denominator) == ("bulletins.urgent_ack_in_time", 1, 2)
     assert hooks.bulletin_indicators(world.oc_a1, world.community_a, 2025) == []
+
+
+def test_pn3_urgent_bulletin_goes_to_the_recipient_parties_group_robots_once(world, frozen):
+    from sanfang.core.models import Delivery, WebhookEndpoint
+
+    hook = WebhookEndpoint.objects.create(
+        organisation=world.oc_a1, kind=WebhookEndpoint.Kind.WECOM, url="http://127.0.0.1:9/robot"
+    )
+    WebhookEndpoint.objects.create(
+        organisation=world.company_y, kind=WebhookEndpoint.Kind.WECOM, url="http://127.0.0.1:9/other"
+    )
+    b = send(world)
+    deliveries = Delivery.objects.filter(channel=Delivery.Channel.WEBHOOK)
+    assert [d.webhook_id for d in deliveries] == [hook.pk]
+    assert "2栋电梯停运" in deliveries[0].subject
+    # sending the same notice again (same key) does not duplicate it
+    services._notify_recipients(b, [world.oc_a1])
+    assert deliveries.count() == 1
+
+
+def test_pn3_todos_page_lists_the_bulletin_to_acknowledge(world, frozen, login, monkeypatch):
+    from sanfang.core import todos
+
+    # only this app's provider: the page must not depend on sibling apps in this test
+    monkeypatch.setattr(todos, "_PROVIDERS", [hooks.bulletins_to_acknowledge])
+    b = send(world)
+    body = login(world.oc_member).get("/todos/").content.decode()
+    assert f"/bulletins/{b.pk}/" in body

@@ -310,3 +310,19 @@ def test_pn4_reports_are_visible_to_reporter_recipients_and_oversight_only(world
     ):
         assert not Report.objects.visible_to(outsider).filter(pk=report.pk).exists(), outsider
     assert Opinion.objects.count() == 0
+
+
+def test_pn5_flag_sweep_is_registered_for_tick(world):
+    from sanfang.core.tick import registered
+
+    assert "reports.flag_unanswered" in [e.name for e in registered()]
+
+
+def test_pn5_todos_page_lists_the_opinion_to_answer(world, login, monkeypatch):
+    from sanfang.core import todos
+
+    monkeypatch.setattr(todos, "_PROVIDERS", [hooks.report_todos])  # this app's provider only
+    report = file_fund_use(world)
+    op = services.give_opinion(actor=world.rc_member, report=report, text="请说明")
+    body = login(world.oc_member).get("/todos/").content.decode()
+    assert f"/reports/{report.pk}/#opinion-{op.pk}" in body
