@@ -366,6 +366,42 @@ class AgendaItem(models.Model):
         return self.title
 
 
+LOCKED_DOCUMENT_FIELDS = {"title", "body", "content", "version", "signed_at", "signed_by", "signed_version"}
+LOCKED_SUMMARY_FIELDS = {
+    "narrative",
+    "suggestions",
+    "figures",
+    "version",
+    "signed_at",
+    "signed_by",
+    "signed_version",
+}
+
+
+class LockedWhenSignedQuerySet(models.QuerySet):
+    """Bulk updates and deletes cannot reach signed rows either (JM-4, JM-6)."""
+
+    locked_fields: set[str] = set()
+
+    def update(self, **kwargs):
+        if self.locked_fields.intersection(kwargs) and self.filter(signed_at__isnull=False).exists():
+            raise SignedDocumentLocked("已签发的文书不能修改。")
+        return super().update(**kwargs)
+
+    def delete(self):
+        if self.filter(signed_at__isnull=False).exists():
+            raise SignedDocumentLocked("已签发的文书不能删除。")
+        return super().delete()
+
+
+class MeetingDocumentQuerySet(LockedWhenSignedQuerySet):
+    locked_fields = LOCKED_DOCUMENT_FIELDS
+
+
+class SummaryQuerySet(LockedWhenSignedQuerySet):
+    locked_fields = LOCKED_SUMMARY_FIELDS
+
+
 class MeetingDocument(models.Model):
     """A notice, the minutes, or a signed addendum: a versioned draft the convener signs off (JM-4)."""
 
@@ -404,6 +440,8 @@ class MeetingDocument(models.Model):
     )
     signed_at = models.DateTimeField(_("签发时间"), null=True, blank=True)
     distributed_at = models.DateTimeField(_("分送时间"), null=True, blank=True)
+
+    objects = MeetingDocumentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("会议文书")
@@ -616,6 +654,8 @@ class Summary(models.Model):
     signed_at = models.DateTimeField(null=True, blank=True)
     signed_version = models.PositiveIntegerField(null=True, blank=True)
     submitted_at = models.DateTimeField(_("报送时间"), null=True, blank=True)
+
+    objects = SummaryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("工作总结")

@@ -132,7 +132,9 @@ def meeting_detail(request, pk: int):
         "is_office": office,
         "can_sign": can_sign,
         "can_entrust": permissions.can_entrust(user, meeting) and meeting.is_open,
-        "entrust_choices": list(permissions.compound_party_heads(meeting.community)) if office else [],
+        "entrust_choices": list(permissions.compound_party_heads(meeting.community))
+        if permissions.can_entrust(user, meeting)
+        else [],
         "can_raise": permissions.can_raise_item(user, meeting.community) and meeting.agenda_open,
         "my_participation": [p for p in participants if p.person_id == user.pk],
         "participant_form": forms.ParticipantForm() if office else None,

@@ -41,7 +41,10 @@ from sanfang.meetings.api import router  # noqa: E402
 
 api.add_router("/meetings/", router)
 
+from django.contrib import admin  # noqa: E402
+
 urlpatterns = [
+    path("admin/", admin.site.urls),
     path("", core_views.home, name="home"),
     path("login/", directory_views.login_view, name="login"),
     path("logout/", directory_views.logout_view, name="logout"),

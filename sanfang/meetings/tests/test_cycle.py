@@ -387,3 +387,29 @@ def test_jm5_overdue_still_open_is_listed_on_each_following_meeting(world, meeti
     _at(frozen, 2026, 6, 10)
     june, _ = services.create_regular_meeting(world.community_a, 2026, 6)
     assert june.agenda_items.filter(resolution=res, kind="follow_up").exists()
+
+
+def test_jm4_signed_document_cannot_change_through_bulk_update_or_delete(world, meeting):
+    doc = services.draft_notice(actor=world.epmc_lead, meeting=meeting)
+    services.sign_off(actor=world.party_secretary, document=doc, version=doc.version)
+    with pytest.raises(SignedDocumentLocked):
+        MeetingDocument.objects.filter(pk=doc.pk).update(body="篡改")
+    with pytest.raises(SignedDocumentLocked):
+        MeetingDocument.objects.filter(pk=doc.pk).delete()
+    MeetingDocument.objects.filter(pk=doc.pk).update(
+        distributed_at=doc.signed_at
+    )  # bookkeeping stays possible
+
+
+def test_jm4_signed_document_cannot_change_through_the_admin(world, meeting, login):
+    doc = services.draft_notice(actor=world.epmc_lead, meeting=meeting)
+    services.sign_off(actor=world.party_secretary, document=doc, version=doc.version)
+    client = login(world.admin)
+    url = f"/admin/meetings/meetingdocument/{doc.pk}/change/"
+    r = client.get(url)
+    assert r.status_code == 200
+    client.post(url, {"title": "篡改", "body": "篡改", "kind": "notice", "version": 9, "meeting": meeting.pk})
+    doc.refresh_from_db()
+    assert doc.body != "篡改" and doc.version == 1
+    r = client.post(f"/admin/meetings/meetingdocument/{doc.pk}/delete/", {"post": "yes"})
+    assert MeetingDocument.objects.filter(pk=doc.pk).exists()
