@@ -349,7 +349,9 @@ def participants(request: HttpRequest, pk: int) -> HttpResponse:
                 n = services.sync_participants(actor=request.user, round=rnd)
                 messages.success(request, _("从名录新增 %(n)d 人。") % {"n": n})
             elif action == "add":
-                phone = request.POST.get("phone", "").strip()
+                from sanfang.directory.auth import normalise_login
+
+                phone = normalise_login(request.POST.get("phone", ""))
                 person = Person.objects.filter(phone=phone).first() if phone else None
                 if person is None:
                     name = request.POST.get("name", "").strip()
