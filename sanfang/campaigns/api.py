@@ -433,7 +433,7 @@ def list_surveys(
         qs = qs.filter(compound__path__startswith=root.path)
     if status:
         qs = qs.filter(status=status)
-    qs = qs.select_related("compound", "community", "street").order_by("compound__path", "id")
+    qs = qs.select_related("compound", "community", "street").order_by("compound__code", "id")
     limit = max(1, min(limit, MAX_LIMIT))
     return [_survey_out(s) for s in qs[offset : offset + limit]]
 

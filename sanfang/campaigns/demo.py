@@ -345,11 +345,15 @@ def _xlsx(rows: list[dict]) -> bytes:
 
 def _investigate(survey: CompoundSurvey, actor, n: int, rng) -> None:
     inv = services.open_investigation(actor=actor, survey=survey, investigators="街道物业办、社区分管委员")
+    kind = n % 4  # 0: compliant; 1, 2: mostly compliant; 3: not compliant
     results = {}
     for item in inv.checklist.all():
-        result = item.result or rng.choice(
-            [ChecklistItem.Result.OK, ChecklistItem.Result.OK, ChecklistItem.Result.INCOMPLETE]
-        )
+        if kind == 0:
+            result = ChecklistItem.Result.OK
+        else:
+            result = item.result or rng.choice(
+                [ChecklistItem.Result.OK, ChecklistItem.Result.OK, ChecklistItem.Result.INCOMPLETE]
+            )
         results[item.pk] = {"result": result, "note": "" if result == "ok" else "现场核查公示栏，内容不完整"}
     findings = "对照收费公示清单逐项核查公示栏、收费台账和合同，听取业委会和居民代表意见。"
     inv = services.update_investigation(
@@ -360,7 +364,6 @@ def _investigate(survey: CompoundSurvey, actor, n: int, rng) -> None:
         checklist=results,
         investigated_on=timezone.localdate() - dt.timedelta(days=rng.randint(1, 12)),
     )
-    kind = n % 4
     if kind == 0:
         services.conclude_investigation(actor=actor, investigation=inv, conclusion=Conclusion.COMPLIANT)
         return

@@ -271,7 +271,7 @@ class CompoundSurvey(models.Model):
     class Meta:
         verbose_name = _("小区摸排认定表")
         verbose_name_plural = _("小区摸排认定表")
-        ordering = ["compound__path", "id"]
+        ordering = ["compound__code", "id"]
         constraints = [
             models.UniqueConstraint(fields=["campaign", "compound"], name="one_survey_per_compound")
         ]
@@ -370,7 +370,7 @@ class Investigation(models.Model):
     class Meta:
         verbose_name = _("调查核实记录")
         verbose_name_plural = _("调查核实记录")
-        ordering = ["survey__compound__path", "id"]
+        ordering = ["survey__compound__code", "id"]
 
     def __str__(self) -> str:
         return f"{self.survey.name} {_('调查核实记录')}"
@@ -534,7 +534,7 @@ class ProgressReport(models.Model):
     class Meta:
         verbose_name = _("进展报告")
         verbose_name_plural = _("进展报告")
-        ordering = ["campaign", "street__path"]
+        ordering = ["campaign", "street__code"]
         constraints = [models.UniqueConstraint(fields=["campaign", "street"], name="one_report_per_street")]
 
     def __str__(self) -> str:
@@ -649,7 +649,7 @@ class EpmcIdleFlag(models.Model):
     class Meta:
         verbose_name = _("环境和物业管理委员会长期未活动")
         verbose_name_plural = _("环境和物业管理委员会长期未活动")
-        ordering = ["community__path", "-flagged_at"]
+        ordering = ["community__code", "-flagged_at"]
         constraints = [
             models.UniqueConstraint(
                 fields=["community"], condition=Q(cleared_at__isnull=True), name="one_active_idle_flag"

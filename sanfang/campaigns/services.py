@@ -80,11 +80,11 @@ def _orgs_at(place: Place, kind: str) -> list[Organisation]:
 
 
 def _streets_of(county: Place):
-    return Place.objects.streets().filter(path__startswith=county.path).order_by("path")
+    return Place.objects.streets().filter(path__startswith=county.path).order_by("code")
 
 
 def _compounds_of(place: Place):
-    return Place.objects.compounds().filter(path__startswith=place.path).order_by("path")
+    return Place.objects.compounds().filter(path__startswith=place.path).order_by("code")
 
 
 # --------------------------------------------------------------------------------------------------------------

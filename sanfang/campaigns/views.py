@@ -87,7 +87,7 @@ def _home_places(user, campaign: Campaign) -> list[Place]:
     ids = [
         g.place_id for g in scope.grants if g.role in (Role.STREET, Role.RESIDENTS_COMMITTEE, Role.PARTY_ORG)
     ]
-    return list(Place.objects.filter(pk__in=ids, path__startswith=campaign.county.path).order_by("path"))
+    return list(Place.objects.filter(pk__in=ids, path__startswith=campaign.county.path).order_by("code"))
 
 
 @login_required
@@ -169,7 +169,12 @@ def place_view(request, pk: int, code: str):
             campaign=campaign, compound__path__startswith=place.path
         ).select_related("investigation")
     }
-    compounds = list(Place.objects.compounds().filter(path__startswith=place.path).select_related("parent"))
+    compounds = list(
+        Place.objects.compounds()
+        .filter(path__startswith=place.path)
+        .select_related("parent")
+        .order_by("code")
+    )
     rows = [{"compound": c, "survey": surveys.get(c.pk)} for c in compounds]
     ctx = {
         "campaign": campaign,
@@ -182,7 +187,7 @@ def place_view(request, pk: int, code: str):
     }
     if place.kind == PlaceKind.STREET:
         stats = services.stats_by(campaign, "community", within=place)
-        communities = list(Place.objects.communities().filter(parent=place))
+        communities = list(Place.objects.communities().filter(parent=place).order_by("code"))
         ctx["community_rows"] = [
             {"community": c, "stats": stats.get(c.pk, dict.fromkeys(services.STAT_LABELS, 0))}
             for c in communities
@@ -211,7 +216,7 @@ def surveys_xlsx(request, pk: int):
         CompoundSurvey.objects.visible_to(request.user)
         .filter(campaign=campaign, compound__path__startswith=place.path)
         .select_related("street", "community", "company")
-        .order_by("compound__path")
+        .order_by("compound__code")
     )
     data = documents.survey_table_xlsx(campaign, qs, place.name)
     return _file(data, f"小区摸排认定表-{place.name}.xlsx", documents.XLSX)
@@ -653,7 +658,7 @@ def epmc_overview(request):
         Place.objects.communities()
         .filter(scope.place_q("path", roles=(Role.COUNTY, Role.STREET)))
         .select_related("parent")
-        .order_by("path")
+        .order_by("code")
     )
     last = services.last_activities(communities)
     flags = {f.community_id: f for f in EpmcIdleFlag.objects.active().filter(community__in=communities)}
