@@ -129,7 +129,8 @@ def can_sign_off(user, meeting: Meeting) -> bool:
 
 
 def can_entrust(user, meeting: Meeting) -> bool:
-    return is_party_org_head(user, meeting.community) or is_office(user, meeting.community)
+    """JM-1: only the head of the community party organisation entrusts another convener."""
+    return get_scope(user).is_superuser or is_party_org_head(user, meeting.community)
 
 
 def can_raise_item(user, community: Place) -> bool:

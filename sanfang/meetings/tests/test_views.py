@@ -245,3 +245,27 @@ def test_todos_for_convener_office_and_owner(world, meeting, login, frozen):
     assert any("待审核" in t.title for t in todos_for(world.epmc_lead))
     assert any("议题征集中" in t.title for t in todos_for(world.company_head))
     assert todos_for(world.resident) == []
+
+
+def test_meeting_page_queries_are_bounded(world, meeting, login, django_assert_max_num_queries):
+    for n in range(6):
+        item = services.raise_item(
+            actor=world.oc_member, community=world.community_a, kind="common", title=f"议题{n}"
+        )
+        if n % 2:
+            services.screen_item(actor=world.epmc_lead, item=item, decision="accept")
+    services.draft_notice(actor=world.epmc_lead, meeting=meeting)
+    client = login(world.epmc_lead)
+    with django_assert_max_num_queries(40):
+        r = client.get(reverse("meetings:meeting", args=[meeting.pk]))
+    assert r.status_code == 200
+
+
+def test_jm1_party_secretary_sees_the_entrust_form_and_the_office_does_not(world, meeting, login):
+    url = reverse("meetings:meeting", args=[meeting.pk])
+    assert "委托召集人" in login(world.party_secretary).get(url).content.decode()
+    assert "委托召集人" not in login(world.epmc_lead).get(url).content.decode()
+    r = login(world.epmc_lead).post(
+        reverse("meetings:meeting-entrust", args=[meeting.pk]), {"person": world.compound_party_head.pk}
+    )
+    assert r.status_code == 403
