@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import secrets
 from decimal import Decimal, InvalidOperation
 
@@ -48,6 +49,8 @@ from .models import (
     SubjectKind,
     grade_for,
 )
+
+logger = logging.getLogger(__name__)
 
 # How long an appraisal result stays on a company's credit record, and the weight of good / bad entries.
 CREDIT_VALID_YEARS = 2
@@ -883,11 +886,20 @@ def record_meeting(*, actor, round: Round, version: int | None = None, **fields)
 
 
 def indicators_for(subject: Subject) -> list[dict]:
-    """Objective indicators of a subject over the round's year, from every app that provides them."""
+    """Objective indicators of a subject over the round's year, from every app that provides them (EV-4).
+
+    A failing provider must not stop a ballot or the close: it is logged and the indicators are left out.
+    """
+    try:
+        with transaction.atomic():  # a savepoint, so a provider's database error leaves ours usable
+            collected = extensions.collect(
+                "indicators", subject.organisation, subject.round.community, subject.round.year
+            )
+    except Exception:  # noqa: BLE001 - another app's provider failing must not block the appraisal
+        logger.exception("indicators provider failed for subject %s", subject.pk)
+        collected = []
     out = []
-    for ind in extensions.collect(
-        "indicators", subject.organisation, subject.round.community, subject.round.year
-    ):
+    for ind in collected:
         out.append(
             {
                 "code": ind.code,

@@ -200,3 +200,13 @@ def test_ev4_indicators_only_shown_when_weight_is_zero(world, rnd, indicators):
     s = rnd.subjects.first()
     assert float(s.final_score) == float(s.ballot_score) == 60.0
     assert s.indicator_score is not None
+
+
+def test_ev4_a_failing_indicator_provider_does_not_block_the_close(world, rnd):
+    def broken(subject, community, year):
+        raise RuntimeError("provider down")
+
+    extensions._PROVIDERS["indicators"][:] = [broken]
+    vote(rnd.participants.get(person=world.resident))
+    services.close_round(actor=world.party_secretary, round=rnd)
+    assert rnd.subjects.first().indicators == []
