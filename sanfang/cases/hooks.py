@@ -1,0 +1,124 @@
+"""Nav entries, to-dos and extension providers of the cases app."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from sanfang.core import extensions, nav, todos
+from sanfang.directory.scopes import Role, get_scope
+
+from . import services
+from .models import Case, MajorMatter, Status, Summons
+
+nav.register(gettext_lazy("问题办理"), "cases:triage", roles=Role.STAFF, order=20)
+nav.register(
+    gettext_lazy("吹哨报到"),
+    "cases:summonses",
+    roles=(Role.STREET, Role.DEPARTMENT, Role.COUNTY, Role.PARTY_ORG),
+    order=25,
+)
+
+
+@extensions.provides("board.cases")
+def board_cases(compound):
+    return services.board_cases(compound)
+
+
+@extensions.provides("major_matter.status")
+def major_matter_status(compound, kind):
+    return services.matter_status(compound, kind)
+
+
+@extensions.provides("indicators")
+def indicators(subject, community, year):
+    """EV-4: case response / resolution / satisfaction rates of an appraisal subject over a year."""
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    qs = services.cases_of_subject(subject, start, end)
+    if subject.kind != "property_company":
+        qs = qs.filter(compound__path__startswith=community.path)
+    r = services.rates(qs)
+    return [
+        extensions.Indicator("cases.response", _("问题响应率"), r.responded_in_time, r.received, "cases"),
+        extensions.Indicator("cases.resolution", _("问题解决率"), r.resolved, r.received, "cases"),
+        extensions.Indicator("cases.satisfaction", _("居民满意率"), r.satisfied + r.basic, r.rated, "cases"),
+    ]
+
+
+@todos.provider
+def case_todos(user):
+    """My cases to act on: ones I lead or co-handle, untriaged ones for the office, summonses to answer."""
+    scope = get_scope(user)
+    if not scope.is_authenticated or not (scope.is_staff_member):
+        return []
+    today = timezone.localdate()
+    items = []
+    mine = (
+        Case.objects.open()
+        .filter(Q(handler=user) | Q(co_handlers=user))
+        .exclude(status=Status.NEW)
+        .distinct()
+        .order_by("due_on", "id")[:20]
+    )
+    for case in mine:
+        items.append(
+            todos.Todo(
+                title=_("办理问题 %(no)s：%(t)s") % {"no": case.tracking_no, "t": case.title},
+                url=reverse("cases:detail", args=[case.pk]),
+                app="cases",
+                due=case.due_on,
+                overdue=bool(case.due_on and case.due_on < today),
+                detail=case.get_status_display(),
+            )
+        )
+    office_roles = (Role.RESIDENTS_COMMITTEE, Role.PARTY_ORG)
+    if scope.has_role(*office_roles):
+        new = Case.objects.untriaged().filter(scope.place_q("compound__path", roles=office_roles))
+        n = new.count()
+        if n:
+            items.append(
+                todos.Todo(
+                    title=_("%(n)d 个新反映的问题待受理分类") % {"n": n},
+                    url=reverse("cases:triage") + "?status=new",
+                    app="cases",
+                    overdue=new.filter(due_on__lt=today).exists(),
+                )
+            )
+    if scope.organisation_ids:
+        open_summons = (
+            Summons.objects.open().filter(to_org_id__in=scope.organisation_ids).select_related("case")[:20]
+        )
+        for s in open_summons:
+            items.append(
+                todos.Todo(
+                    title=_("吹哨待报到：%(t)s") % {"t": s.case.title},
+                    url=reverse("cases:detail", args=[s.case_id]),
+                    app="cases",
+                    due=s.due_on,
+                    overdue=s.is_late,
+                    urgent=True,
+                )
+            )
+    if scope.has_role(Role.STREET, Role.PARTY_ORG):
+        roles = (Role.STREET, Role.PARTY_ORG)
+        waiting = (
+            MajorMatter.objects.filter(scope.place_q("compound__path", roles=roles))
+            .filter(invitations__acknowledged_at__isnull=True)
+            .distinct()
+            .order_by("id")[:10]
+        )
+        for m in waiting:
+            items.append(
+                todos.Todo(
+                    title=_("重大事项待确认提前介入：%(t)s") % {"t": m.title},
+                    url=reverse("cases:matter", args=[m.pk]),
+                    app="cases",
+                    urgent=True,
+                )
+            )
+    return items

@@ -1,0 +1,211 @@
+"""Who may see and act on cases (CS-1: the party organisation sees all of its community's cases)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+
+from sanfang.directory.models import Organisation, OrgKind, Place, ServiceContract
+from sanfang.directory.scopes import Role, get_scope
+
+from .models import Case, MajorMatter, Party, Summons
+
+# Roles that see every case of the places their scope reaches (residents see only their own reports).
+CASE_READERS = (
+    Role.PROPERTY_COMPANY,
+    Role.OWNERS_COMMITTEE,
+    Role.RESIDENTS_COMMITTEE,
+    Role.PARTY_ORG,
+    Role.COMPOUND_PARTY_ORG,
+    Role.GRID_WORKER,
+    Role.STREET,
+    Role.COUNTY,
+)
+# The joint meeting office and the party organisation run the routes of a community's cases.
+OFFICE = (Role.RESIDENTS_COMMITTEE, Role.PARTY_ORG)
+THREE_PARTIES_AND_LEAD = (*Role.THREE_PARTIES, Role.PARTY_ORG, Role.COMPOUND_PARTY_ORG)
+
+
+def cases_visible_to(user, qs=None):
+    qs = Case.objects.all() if qs is None else qs
+    scope = get_scope(user)
+    if scope.is_superuser:
+        return qs
+    if not scope.is_authenticated:
+        return qs.none()
+    q = scope.place_q("compound__path", roles=CASE_READERS) | Q(reporter=user) | Q(entered_by=user)
+    if scope.has_role(Role.DEPARTMENT):
+        summoned = Summons.objects.filter(to_org_id__in=scope.organisation_ids).values("case_id")
+        q |= Q(pk__in=summoned)
+    return qs.filter(q)
+
+
+def get_case_for(user, pk: int, *, write: bool = False) -> Case:
+    case = cases_visible_to(user, Case.objects.select_related("compound", "community", "street")).filter(
+        pk=pk
+    )
+    found = case.first()
+    if found is None:
+        raise Http404
+    if write and not is_staff_on(user, found):
+        raise PermissionDenied
+    return found
+
+
+def is_staff_on(user, case: Case) -> bool:
+    scope = get_scope(user)
+    return scope.is_superuser or scope.has_role(*Role.STAFF, at=case.compound) or _summoned(user, case)
+
+
+def _summoned(user, case: Case) -> bool:
+    scope = get_scope(user)
+    ids = scope.organisation_ids
+    return bool(ids) and any(s.to_org_id in ids for s in case.summonses.all())
+
+
+def is_office(user, case_or_place) -> bool:
+    """The joint meeting office (RC / EPMC) or the party organisation of the case's community."""
+    scope = get_scope(user)
+    place = case_or_place.community if isinstance(case_or_place, Case | MajorMatter) else case_or_place
+    return scope.is_superuser or scope.has_role(*OFFICE, at=place)
+
+
+def can_enter_case(user, compound: Place) -> bool:
+    """Staff and grid workers enter phoned-in or found cases for the compounds they work in."""
+    scope = get_scope(user)
+    return scope.is_superuser or scope.has_role(*THREE_PARTIES_AND_LEAD, Role.GRID_WORKER, at=compound)
+
+
+def can_classify_case(user, case: Case) -> bool:
+    return is_office(user, case)
+
+
+def can_handle_routine(user, case: Case) -> bool:
+    """CS-2: the convener and the two co-handlers (and the office) act on a routine case."""
+    if is_office(user, case):
+        return True
+    return bool(
+        user.is_authenticated
+        and (case.handler_id == user.pk or any(p.pk == user.pk for p in case.co_handlers.all()))
+    )
+
+
+def can_hand_over(user, case: Case) -> bool:
+    scope = get_scope(user)
+    return scope.is_superuser or scope.has_role(*THREE_PARTIES_AND_LEAD, at=case.compound)
+
+
+def can_investigate(user, case: Case) -> bool:
+    scope = get_scope(user)
+    return is_office(user, case) or scope.has_role(Role.COMPOUND_PARTY_ORG, at=case.compound)
+
+
+def can_issue_street_summons(user, case: Case) -> bool:
+    """CS-4: the community party organisation blows the whistle to the street."""
+    scope = get_scope(user)
+    return scope.is_superuser or scope.has_role(Role.PARTY_ORG, at=case.community)
+
+
+def can_issue_department_summons(user, case: Case) -> bool:
+    scope = get_scope(user)
+    return scope.is_superuser or scope.has_role(Role.STREET, at=case.community)
+
+
+def can_report_in(user, summons: Summons) -> bool:
+    scope = get_scope(user)
+    return scope.is_superuser or summons.to_org_id in scope.organisation_ids
+
+
+def can_record_engagement(user, case: Case) -> bool:
+    scope = get_scope(user)
+    return scope.is_superuser or scope.has_role(*THREE_PARTIES_AND_LEAD, at=case.compound)
+
+
+def parties_of(user, compound: Place) -> dict[str, Organisation]:
+    """The three parties (CS-5) the user speaks for at a compound: {party: organisation}."""
+    scope = get_scope(user)
+    out: dict[str, Organisation] = {}
+    community = compound.community
+    org_ids = scope.organisation_ids
+    if not org_ids:
+        return out
+    orgs = Organisation.objects.filter(pk__in=org_ids)
+    for org in orgs:
+        if (
+            org.kind in (OrgKind.RESIDENTS_COMMITTEE, OrgKind.EPMC)
+            and community
+            and org.place_id == community.pk
+        ):
+            out.setdefault(Party.RESIDENTS_COMMITTEE, org)
+        elif org.kind == OrgKind.OWNERS_COMMITTEE and org.place_id == compound.pk:
+            out[Party.OWNERS_COMMITTEE] = org
+        elif (
+            org.kind == OrgKind.PROPERTY_COMPANY
+            and ServiceContract.objects.in_force().filter(company=org, compound=compound).exists()
+        ):
+            out[Party.PROPERTY_COMPANY] = org
+    # The RC's own org is preferred over its EPMC sub-committee when both are held.
+    return out
+
+
+def can_sign_explanation(user, case: Case) -> bool:
+    return bool(parties_of(user, case.compound))
+
+
+def can_give_feedback(user, case: Case, token: str | None = None) -> bool:
+    if token and token == case.follow_token:
+        return True
+    return bool(user is not None and user.is_authenticated and case.reporter_id == user.pk)
+
+
+# --- Major matters (CS-7) -------------------------------------------------------------------------------
+
+
+def matters_visible_to(user, qs=None):
+    qs = MajorMatter.objects.all() if qs is None else qs
+    scope = get_scope(user)
+    if scope.is_superuser:
+        return qs
+    return qs.filter(scope.place_q("compound__path", roles=CASE_READERS))
+
+
+def get_matter_for(user, pk: int) -> MajorMatter:
+    matter = matters_visible_to(user, MajorMatter.objects.select_related("compound", "community")).filter(
+        pk=pk
+    )
+    found = matter.first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def can_open_matter(user, compound: Place) -> bool:
+    scope = get_scope(user)
+    return scope.is_superuser or scope.has_role(*THREE_PARTIES_AND_LEAD, at=compound)
+
+
+def can_invite(user, matter: MajorMatter) -> bool:
+    """CS-7: the joint meeting office invites the street and the party organisation."""
+    scope = get_scope(user)
+    return scope.is_superuser or scope.has_role(Role.RESIDENTS_COMMITTEE, at=matter.community)
+
+
+def can_acknowledge(user, matter: MajorMatter, party: str) -> bool:
+    scope = get_scope(user)
+    if scope.is_superuser:
+        return True
+    role = Role.STREET if party == "street" else Role.PARTY_ORG
+    return scope.has_role(role, at=matter.community)
+
+
+def can_advance_matter(user, matter: MajorMatter) -> bool:
+    scope = get_scope(user)
+    return scope.is_superuser or scope.has_role(
+        Role.RESIDENTS_COMMITTEE, Role.OWNERS_COMMITTEE, Role.PARTY_ORG, at=matter.compound
+    )
+
+
+def can_see_overview(user, place: Place) -> bool:
+    scope = get_scope(user)
+    return scope.is_superuser or scope.has_role(Role.STREET, Role.COUNTY, Role.PARTY_ORG, at=place)

@@ -1,0 +1,1424 @@
+"""Case use cases (CS-1 … CS-7). Each checks permission and rules, runs in one transaction, writes the case's
+timeline and the audit trail, and tells people after commit through core.delivery."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sanfang.core import audit, extensions
+from sanfang.core.calendar import add_working_days
+from sanfang.core.delivery import notify
+from sanfang.core.errors import Conflict, RuleViolation
+from sanfang.directory import services as directory
+from sanfang.directory.models import Building, Organisation, OrgKind, Person, Place, PlaceKind, Position
+from sanfang.directory.scopes import ROLE_LABELS, Role, get_scope
+
+from . import images, permissions
+from .models import (
+    MATTER_STEPS,
+    Case,
+    CaseClass,
+    CaseEvent,
+    CasePhoto,
+    DeadlinePolicy,
+    Engagement,
+    EngagementKind,
+    ExplanationSignature,
+    Feedback,
+    Handover,
+    Investigation,
+    Invitation,
+    JointExplanation,
+    LegacyReview,
+    MajorMatter,
+    MatterKind,
+    Rating,
+    Source,
+    Status,
+    Step,
+    Summons,
+    SummonsLevel,
+)
+
+# Working-day limits per class and step, and the bounce threshold (CS-5); a street may override any of them.
+DEFAULT_DEADLINES: dict[str, int] = {
+    "classify": 2,
+    "routine.handle": 5,
+    "routine.coordinate": 10,
+    "major.investigate": 15,
+    "major.report": 5,
+    "major.handle": 20,
+    "beyond_remit.propose": 10,
+    "summons.street": 10,
+    "summons.department": 7,
+    "legacy.review": 20,
+    "feedback": 7,
+    "bounce.threshold": 2,
+}
+DEADLINE_LABELS = {
+    "classify": _("受理分类"),
+    "routine.handle": _("日常问题协同处置"),
+    "routine.coordinate": _("日常问题居委会协调"),
+    "major.investigate": _("重大问题调查研究"),
+    "major.report": _("重大问题形成方案上报"),
+    "major.handle": _("重大问题落实方案"),
+    "beyond_remit.propose": _("超出职责问题联席会议研究"),
+    "summons.street": _("街道响应吹哨"),
+    "summons.department": _("部门报到答复"),
+    "legacy.review": _("历史遗留问题跟踪周期"),
+    "feedback": _("居民评价期"),
+    "bounce.threshold": _("推诿次数上限（超过即升级）"),
+}
+
+
+def policy_value(street: Place | None, key: str) -> int:
+    """The street's own value for a deadline key, or the default."""
+    if street is not None:
+        row = DeadlinePolicy.objects.filter(street=street, key=key).values_list("value", flat=True).first()
+        if row is not None:
+            return row
+    return DEFAULT_DEADLINES[key]
+
+
+@transaction.atomic
+def set_policy(*, actor, street: Place, key: str, value: int) -> DeadlinePolicy:
+    """A street sets its own working-day limits (CS-2 … CS-5 deadlines are configurable per street)."""
+    scope = get_scope(actor)
+    if not (scope.is_superuser or scope.has_role(Role.STREET, Role.COUNTY, at=street)):
+        raise PermissionDenied
+    if key not in DEFAULT_DEADLINES:
+        raise RuleViolation(_("未知的期限项目。"))
+    if value < 1 or value > 365:
+        raise RuleViolation(_("期限应在 1 到 365 之间。"))
+    row, _created = DeadlinePolicy.objects.update_or_create(street=street, key=key, defaults={"value": value})
+    audit.record(actor=actor, verb="cases.policy", target=row, place=street, summary=f"{key}={value}")
+    return row
+
+
+# --- helpers ---------------------------------------------------------------------------------------------
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _check_version(case: Case, version: int | None) -> None:
+    if version is not None and version != case.version:
+        raise Conflict(_("该问题已被他人更新，请刷新后再操作。"))
+
+
+def _lock(case: Case) -> Case:
+    return Case.objects.select_for_update().select_related("compound", "community", "street").get(pk=case.pk)
+
+
+def _actor_label(actor, case: Case) -> str:
+    """A public-safe label: the actor's role at the case, never a resident's name (PN-1)."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return _("反映人") if actor == "reporter" else _("系统")
+    if case.reporter_id == actor.pk:
+        return _("反映人")
+    scope = get_scope(actor)
+    for grant in scope.grants:
+        if grant.role != Role.RESIDENT and scope.reaches(case.compound, roles=[grant.role]):
+            return ROLE_LABELS[grant.role]
+    for grant in scope.grants:
+        if grant.role == Role.DEPARTMENT:
+            return ROLE_LABELS[grant.role]
+    return _("平台管理员") if scope.is_superuser else _("工作人员")
+
+
+def _event(
+    case: Case,
+    actor,
+    verb: str,
+    *,
+    text: str = "",
+    reason: str = "",
+    public: bool = False,
+    from_status: str = "",
+    changes: dict | None = None,
+) -> CaseEvent:
+    """Timeline + audit trail in one (CS-1: every change with who, when and why)."""
+    person = actor if getattr(actor, "is_authenticated", False) else None
+    event = CaseEvent.objects.create(
+        case=case,
+        actor=person,
+        actor_label=_actor_label(actor, case),
+        verb=verb,
+        from_status=from_status,
+        to_status=case.status,
+        text=text,
+        reason=reason,
+        public=public,
+    )
+    audit.record(
+        actor=person,
+        verb=f"case.{verb}",
+        target=case,
+        place=case.compound,
+        summary="；".join(p for p in (text, reason) if p)[:500],
+        changes={"status": [from_status, case.status], **(changes or {})} if from_status else (changes or {}),
+    )
+    return event
+
+
+def _touch(case: Case, fields: list[str]) -> None:
+    case.version += 1
+    case.updated_at = timezone.now()
+    case.save(update_fields=[*fields, "version", "updated_at"])
+
+
+def _set_step(case: Case, step: str, key: str | None, start: dt.date | None = None) -> list[str]:
+    case.step = step
+    if key is None:
+        case.due_from = case.due_working_days = case.due_on = None
+        case.due_estimated = False
+    else:
+        case.set_deadline(start or _today(), policy_value(case.street, key))
+    return ["step", *Case.DEADLINE_FIELDS]
+
+
+def case_url(case: Case) -> str:
+    return reverse("cases:detail", args=[case.pk])
+
+
+def follow_url(case: Case) -> str:
+    return reverse("cases:follow", args=[case.follow_token])
+
+
+def _tell_reporter(case: Case, verb: str) -> None:
+    """The reporter hears of every status change (inbox/e-mail when they have an account)."""
+    if case.reporter_id:
+        notify(
+            recipients=[case.reporter],
+            subject=_("您反映的问题 %(no)s：%(status)s")
+            % {"no": case.tracking_no, "status": case.get_status_display()},
+            key=f"case:{case.pk}:reporter:{verb}:{case.version}",
+            body=case.title,
+            url=follow_url(case),
+        )
+
+
+def _tell(people, case: Case, subject: str, verb: str, urgent: bool = False) -> None:
+    notify(
+        recipients=[p for p in people if p is not None],
+        subject=f"{case.tracking_no} {subject}",
+        key=f"case:{case.pk}:{verb}:{case.version}",
+        body=case.title,
+        url=case_url(case),
+        urgent=urgent,
+    )
+
+
+def _org(kind: str, place: Place | None) -> Organisation | None:
+    if place is None:
+        return None
+    return Organisation.objects.filter(kind=kind, place=place).order_by("id").first()
+
+
+def _person_of(position: Position | None) -> Person | None:
+    return position.person if position else None
+
+
+# --- intake ----------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def submit_case(
+    *,
+    actor,
+    compound: Place,
+    category: str,
+    title: str,
+    description: str,
+    building: Building | None = None,
+    unit: str = "",
+    reporter_name: str = "",
+    reporter_contact: str = "",
+    source: str = Source.RESIDENT,
+    photos=None,
+    on_behalf_of: Person | None = None,
+) -> Case:
+    """A resident (anonymous allowed) or a staff member/grid worker reports a problem in a compound (CS-1)."""
+    signed_in = bool(actor is not None and getattr(actor, "is_authenticated", False))
+    if compound.kind != PlaceKind.COMPOUND:
+        raise RuleViolation(_("请选择问题所在的小区。"), field="compound")
+    if source != Source.RESIDENT and not (signed_in and permissions.can_enter_case(actor, compound)):
+        raise PermissionDenied
+    title, description = title.strip(), description.strip()
+    if len(description) < 5:
+        raise RuleViolation(_("请把问题描述清楚（至少 5 个字）。"), field="description")
+    if not title:
+        title = description[:30]
+    if building is not None and building.compound_id != compound.pk:
+        raise RuleViolation(_("楼栋不属于该小区。"), field="building")
+    contact = reporter_contact.strip()
+    if contact and not (contact.replace("-", "").replace(" ", "").isdigit() and 7 <= len(contact) <= 20):
+        raise RuleViolation(_("联系电话格式不正确。"), field="reporter_contact")
+    cleaned = images.clean_photos(photos)
+    community = compound.community
+    street = compound.street
+    reporter = None
+    if source == Source.RESIDENT and signed_in:
+        reporter = actor
+    elif on_behalf_of is not None:
+        reporter = on_behalf_of
+    now = timezone.now()
+    case = Case(
+        tracking_no=f"tmp-{now.timestamp()}",
+        compound=compound,
+        community=community,
+        street=street,
+        building=building,
+        unit=unit.strip()[:60],
+        category=category,
+        title=title[:120],
+        description=description,
+        source=source,
+        reporter=reporter,
+        reporter_name=reporter_name.strip()[:60],
+        reporter_contact=contact,
+        entered_by=actor if signed_in else None,
+        created_at=now,
+        updated_at=now,
+    )
+    case.set_deadline(timezone.localdate(now), policy_value(street, "classify"))
+    case.response_due_on = case.due_on
+    case.save()
+    case.tracking_no = f"{timezone.localdate(now):%Y%m%d}-{case.pk:05d}"
+    case.save(update_fields=["tracking_no"])
+    for photo in cleaned:
+        stored = default_storage.save(photo.name, photo.content)
+        CasePhoto.objects.create(
+            case=case, image=stored, width=photo.width, height=photo.height, size=photo.size
+        )
+    _event(
+        case,
+        actor if signed_in else "reporter",
+        "submit",
+        text=_("收到问题反映（%(source)s）") % {"source": case.get_source_display()},
+        public=True,
+        from_status="",
+    )
+    office = [
+        _person_of(directory.epmc_lead_for(community)) if community else None,
+        *[p.person for p in _office_positions(community)],
+    ]
+    _tell(office, case, _("新问题待受理"), "submitted")
+    return case
+
+
+def _office_positions(community: Place | None):
+    if community is None:
+        return Position.objects.none()
+    return (
+        Position.objects.current()
+        .filter(organisation__place=community, organisation__kind=OrgKind.RESIDENTS_COMMITTEE, is_head=True)
+        .select_related("person")
+    )
+
+
+# --- classification and routes ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def classify_case(
+    *,
+    actor,
+    case: Case,
+    case_class: str,
+    reason: str = "",
+    convener: Person | None = None,
+    version: int | None = None,
+) -> Case:
+    """The office classifies a case and starts its route; reclassifying needs a reason (audited)."""
+    case = _lock(case)
+    if not permissions.can_classify_case(actor, case):
+        raise PermissionDenied
+    _check_version(case, version)
+    if case_class not in CaseClass.values:
+        raise RuleViolation(_("请选择问题分类。"), field="case_class")
+    if not case.is_open:
+        raise RuleViolation(_("问题已办结，不能再分类。"))
+    reclass = bool(case.case_class)
+    if reclass and case_class == case.case_class:
+        raise RuleViolation(_("分类没有变化。"))
+    if reclass and len(reason.strip()) < 4:
+        raise RuleViolation(_("调整分类时必须写明理由。"), field="reason")
+    old_class, old_status = case.case_class, case.status
+    case.case_class = case_class
+    fields = ["case_class", "status", "handler", "holder", "next_review_on"]
+    if case.responded_at is None:
+        case.responded_at = timezone.now()
+        fields.append("responded_at")
+    tree = directory.governance_tree(case.community)
+    people: list = []
+    if case_class == CaseClass.ROUTINE:
+        # CS-2: the EPMC lead (or an authorised compound party org head) convenes OC member + company head.
+        lead = convener or _person_of(directory.epmc_lead_for(case.community))
+        if convener is not None and not _may_convene(convener, case):
+            raise RuleViolation(_("召集人须为分管环境和物业管理的居委会委员或经授权的小区党组织负责人。"))
+        if lead is None:
+            raise RuleViolation(_("本社区尚未指定分管环境和物业管理的居委会委员，无法派单。"))
+        oc_head = _person_of(directory.head_of(directory.owners_committee_of(case.compound)))
+        company_head = _person_of(directory.company_head_for(case.compound))
+        case.handler = lead
+        case.status = Status.HANDLING
+        case.holder = tree.epmc or tree.residents_committee
+        fields += _set_step(case, Step.HANDLE, "routine.handle")
+        case.co_handlers.set([p for p in (oc_head, company_head) if p is not None])
+        people = [lead, oc_head, company_head]
+    elif case_class == CaseClass.MAJOR:
+        case.handler = _person_of(directory.epmc_lead_for(case.community))
+        case.status = Status.INVESTIGATING
+        case.holder = tree.residents_committee
+        fields += _set_step(case, Step.INVESTIGATE, "major.investigate")
+        people = [case.handler, _person_of(directory.convener_for(case.community))]
+    elif case_class == CaseClass.BEYOND_REMIT:
+        case.handler = _person_of(directory.epmc_lead_for(case.community))
+        case.status = Status.AWAITING_SUMMONS
+        case.holder = tree.residents_committee
+        fields += _set_step(case, Step.PROPOSE, "beyond_remit.propose")
+        people = [case.handler, _person_of(directory.convener_for(case.community))]
+    else:
+        case.handler = _person_of(directory.epmc_lead_for(case.community))
+        case.status = Status.MONITORING
+        case.holder = tree.residents_committee
+        interval = policy_value(case.street, "legacy.review")
+        case.next_review_on = add_working_days(_today(), interval)
+        fields += _set_step(case, Step.REVIEW, "legacy.review")
+        people = [case.handler]
+    _touch(case, fields)
+    label = CaseClass(case_class).label
+    _event(
+        case,
+        actor,
+        "reclassify" if reclass else "classify",
+        text=(
+            _("分类由“%(old)s”调整为“%(new)s”") % {"old": CaseClass(old_class).label, "new": label}
+            if reclass
+            else _("受理，分类为“%(new)s”") % {"new": label}
+        ),
+        reason=reason.strip(),
+        public=True,
+        from_status=old_status,
+        changes={"case_class": [old_class, case_class]},
+    )
+    _tell(people, case, _("已派给您办理（%(cls)s）") % {"cls": label}, "assigned")
+    _tell_reporter(case, "classified")
+    return case
+
+
+def _may_convene(person: Person, case: Case) -> bool:
+    """CS-2: the EPMC lead, or the head of a compound party organisation of the case's compound."""
+    lead = directory.epmc_lead_for(case.community)
+    if lead and lead.person_id == person.pk:
+        return True
+    return (
+        Position.objects.current()
+        .filter(
+            person=person,
+            is_head=True,
+            organisation__kind=OrgKind.COMPOUND_PARTY_ORG,
+            organisation__place=case.compound,
+        )
+        .exists()
+    )
+
+
+@transaction.atomic
+def cannot_solve(*, actor, case: Case, opinion: str, version: int | None = None) -> Case:
+    """CS-2: a routine case the convener cannot solve goes to RC coordination with a written opinion."""
+    case = _lock(case)
+    if not permissions.can_handle_routine(actor, case):
+        raise PermissionDenied
+    _check_version(case, version)
+    if case.case_class != CaseClass.ROUTINE or case.status != Status.HANDLING:
+        raise RuleViolation(_("只有正在协同处置的日常问题才能提请居委会协调。"))
+    if len(opinion.strip()) < 10:
+        raise RuleViolation(_("提请协调必须附书面初步意见（至少 10 个字）。"), field="opinion")
+    old = case.status
+    case.preliminary_opinion = opinion.strip()
+    case.status = Status.COORDINATING
+    rc = _org(OrgKind.RESIDENTS_COMMITTEE, case.community)
+    case.holder = rc or case.holder
+    fields = [
+        "preliminary_opinion",
+        "status",
+        "holder",
+        *_set_step(case, Step.COORDINATE, "routine.coordinate"),
+    ]
+    _touch(case, fields)
+    _event(
+        case,
+        actor,
+        "cannot_solve",
+        text=_("难以解决，提出初步意见报居委会协调"),
+        reason=opinion,
+        public=True,
+        from_status=old,
+    )
+    rc_people = (
+        [p.person for p in Position.objects.current().filter(organisation=rc).select_related("person")]
+        if rc
+        else []
+    )
+    _tell(rc_people, case, _("日常问题提请居委会协调"), "coordinate")
+    _tell_reporter(case, "coordinating")
+    return case
+
+
+@transaction.atomic
+def resolve_case(*, actor, case: Case, solution: str, version: int | None = None) -> Case:
+    """The route ends with an agreed solution published to the board; the reporter is asked to rate it."""
+    case = _lock(case)
+    _check_version(case, version)
+    if case.case_class == CaseClass.ROUTINE:
+        allowed = permissions.can_handle_routine(actor, case)
+    else:
+        allowed = permissions.is_office(actor, case)
+    if not allowed:
+        raise PermissionDenied
+    if not case.is_open or case.status == Status.NEW:
+        raise RuleViolation(_("该问题当前不能办结。"))
+    if len(solution.strip()) < 4:
+        raise RuleViolation(_("请写明解决方案或处理结果。"), field="solution")
+    if case.case_class == CaseClass.MAJOR:
+        inv = Investigation.objects.filter(case=case).first()
+        if inv is None or inv.reported_at is None:
+            raise RuleViolation(_("重大问题须先完成调查研究并向党组织和联席会议办公室报告（CS-3）。"))
+    if case.case_class == CaseClass.BEYOND_REMIT:
+        if not case.summonses.exists():
+            raise RuleViolation(_("超出三方职责的问题须经党组织向街道吹哨协调（CS-4）。"))
+        if case.summonses.filter(reported_at__isnull=True).exists():
+            raise RuleViolation(_("还有被吹哨单位没有报到答复（CS-4）。"))
+    if case.case_class == CaseClass.LEGACY and not has_joint_explanation(case):
+        raise RuleViolation(_("历史遗留问题须有三方共同向居民解释的记录（CS-5）。"))
+    old = case.status
+    case.solution = solution.strip()
+    case.status = Status.RESOLVED
+    case.resolved_at = timezone.now()
+    fields = ["solution", "status", "resolved_at", *_set_step(case, Step.FEEDBACK, "feedback")]
+    _touch(case, fields)
+    _event(
+        case, actor, "resolve", text=_("已办结：%(s)s") % {"s": case.solution}, public=True, from_status=old
+    )
+    _tell_reporter(case, "resolved")
+    return case
+
+
+@transaction.atomic
+def hand_over(*, actor, case: Case, to_org: Organisation, reason: str, version: int | None = None) -> Case:
+    """CS-5: a hand-over between parties is recorded; handing it back is a bounce; too many escalate."""
+    case = _lock(case)
+    if not permissions.can_hand_over(actor, case):
+        raise PermissionDenied
+    _check_version(case, version)
+    if not case.is_open:
+        raise RuleViolation(_("已办结的问题不能移交。"))
+    if not reason.strip():
+        raise RuleViolation(_("移交必须写明理由。"), field="reason")
+    if to_org.pk == case.holder_id:
+        raise RuleViolation(_("问题已在该组织手中。"))
+    if not _org_belongs(to_org, case):
+        raise RuleViolation(_("只能移交给本小区、本社区的联动各方。"))
+    from_org = case.holder
+    previous = case.handovers.order_by("-at", "-id").first()
+    is_bounce = bool(
+        previous and from_org and previous.from_org_id == to_org.pk and previous.to_org_id == from_org.pk
+    )
+    Handover.objects.create(
+        case=case, from_org=from_org, to_org=to_org, by=actor, reason=reason.strip(), is_bounce=is_bounce
+    )
+    case.holder = to_org
+    fields = ["holder", "bounce_count", "escalation_level"]
+    if is_bounce:
+        case.bounce_count += 1
+    _touch(case, fields)
+    _event(
+        case,
+        actor,
+        "hand_over",
+        text=_("由%(a)s移交%(b)s") % {"a": from_org or "—", "b": to_org},
+        reason=reason,
+        changes={"holder": [str(from_org or ""), str(to_org)], "bounce": is_bounce},
+    )
+    heads = [_person_of(directory.head_of(to_org))]
+    _tell(heads, case, _("问题移交给您所在组织"), "handover")
+    if is_bounce:
+        _maybe_escalate(case)
+    return case
+
+
+def _org_belongs(org: Organisation, case: Case) -> bool:
+    if org.kind == OrgKind.PROPERTY_COMPANY:
+        return Organisation.objects.serving(case.compound).filter(pk=org.pk).exists()
+    return case.compound.path.startswith(org.place.path) and org.kind in (
+        OrgKind.RESIDENTS_COMMITTEE,
+        OrgKind.EPMC,
+        OrgKind.OWNERS_COMMITTEE,
+        OrgKind.COMPOUND_PARTY_ORG,
+        OrgKind.PARTY_ORG,
+        OrgKind.GRID,
+    )
+
+
+def _maybe_escalate(case: Case) -> None:
+    """CS-5: past the threshold the case goes to the RC; past twice the threshold, to the party organisation."""
+    threshold = policy_value(case.street, "bounce.threshold")
+    if case.bounce_count > 2 * threshold and case.escalation_level < 2:
+        level, org = 2, _org(OrgKind.PARTY_ORG, case.community)
+    elif case.bounce_count > threshold and case.escalation_level < 1:
+        level, org = 1, _org(OrgKind.RESIDENTS_COMMITTEE, case.community)
+    else:
+        return
+    if org is None:
+        return
+    from_org = case.holder
+    Handover.objects.create(
+        case=case,
+        from_org=from_org,
+        to_org=org,
+        by=None,
+        reason=_("推诿次数超过上限，自动升级"),
+        is_escalation=True,
+    )
+    case.holder = org
+    case.escalation_level = level
+    _touch(case, ["holder", "escalation_level"])
+    _event(
+        case,
+        None,
+        "escalate",
+        text=_("问题被来回推诿 %(n)d 次，自动升级至%(org)s") % {"n": case.bounce_count, "org": org.name},
+        public=True,
+        changes={"escalation_level": [level - 1, level]},
+    )
+    _tell(
+        [_person_of(directory.head_of(org))], case, _("推诿升级：请牵头解决"), f"escalate{level}", urgent=True
+    )
+
+
+# --- major (CS-3) ------------------------------------------------------------------------------------------
+
+REQUIRED_INVESTIGATION_ROLES = ("residents_committee", "owners_committee", "property_company")
+INVESTIGATION_ROLES = {
+    "residents_committee": _("社区居民委员会"),
+    "compound_party_org": _("小区党组织"),
+    "epmc": _("环境和物业管理委员会"),
+    "owners_committee": _("业主委员会"),
+    "property_company": _("物业服务企业"),
+    "stakeholder": _("利益相关方"),
+    "resident_rep": _("居民代表"),
+}
+
+
+@transaction.atomic
+def record_investigation(
+    *,
+    actor,
+    case: Case,
+    held_on: dt.date,
+    participants: list[dict],
+    findings: str,
+    proposed_solution: str = "",
+) -> Investigation:
+    """CS-3: the RC with the compound party org, EPMC, OC, company, stakeholders and residents investigates."""
+    case = _lock(case)
+    if not permissions.can_investigate(actor, case):
+        raise PermissionDenied
+    if case.case_class != CaseClass.MAJOR or not case.is_open:
+        raise RuleViolation(_("只有办理中的重大问题需要调查研究记录。"))
+    clean = []
+    for p in participants:
+        role, name = str(p.get("role", "")).strip(), str(p.get("name", "")).strip()
+        if role not in INVESTIGATION_ROLES or not name:
+            raise RuleViolation(_("参加人员须写明身份和姓名。"), field="participants")
+        clean.append({"role": role, "name": name[:60]})
+    missing = [
+        INVESTIGATION_ROLES[r] for r in REQUIRED_INVESTIGATION_ROLES if r not in {p["role"] for p in clean}
+    ]
+    if missing:
+        raise RuleViolation(
+            _("调查研究须有三方参加，缺少：%(m)s（CS-3）。") % {"m": "、".join(str(m) for m in missing)},
+            field="participants",
+        )
+    if len(findings.strip()) < 10:
+        raise RuleViolation(_("请写明调查情况（至少 10 个字）。"), field="findings")
+    if held_on > _today():
+        raise RuleViolation(_("调查日期不能晚于今天。"), field="held_on")
+    inv, created = Investigation.objects.select_for_update().get_or_create(
+        case=case,
+        defaults={
+            "held_on": held_on,
+            "participants": clean,
+            "findings": findings.strip(),
+            "proposed_solution": proposed_solution.strip(),
+            "recorded_by": actor,
+        },
+    )
+    if not created:
+        inv.held_on, inv.participants, inv.findings = held_on, clean, findings.strip()
+        inv.proposed_solution = proposed_solution.strip()
+        inv.version += 1
+        inv.save(update_fields=["held_on", "participants", "findings", "proposed_solution", "version"])
+    fields: list[str] = []
+    if case.step == Step.INVESTIGATE and inv.proposed_solution:
+        fields += _set_step(case, Step.REPORT, "major.report")
+    _touch(case, fields)
+    _event(case, actor, "investigate", text=_("完成调查研究，%(n)d 人参加") % {"n": len(clean)}, public=True)
+    return inv
+
+
+@transaction.atomic
+def report_major(*, actor, case: Case, put_on_agenda: bool = False) -> Investigation:
+    """CS-3: the proposed solution is reported to the party org and the joint meeting office (agenda optional)."""
+    case = _lock(case)
+    if not permissions.can_investigate(actor, case):
+        raise PermissionDenied
+    inv = Investigation.objects.select_for_update().filter(case=case).first()
+    if inv is None or not inv.proposed_solution:
+        raise RuleViolation(_("请先完成调查研究并提出解决方案（CS-3）。"))
+    if inv.reported_at:
+        raise RuleViolation(_("已经报告过了。"))
+    inv.reported_at = timezone.now()
+    if put_on_agenda:
+        item = extensions.first(
+            "agenda.propose",
+            actor=actor,
+            community=case.community,
+            kind="case",
+            title=case.title,
+            description=inv.proposed_solution,
+            source=case,
+        )
+        inv.agenda_ref = str(item)[:200] if item is not None else _("已提请列入联席会议议题")
+    inv.save(update_fields=["reported_at", "agenda_ref"])
+    old = case.status
+    case.status = Status.REPORTED
+    case.progress_note = inv.proposed_solution
+    fields = ["status", "progress_note", *_set_step(case, Step.HANDLE, "major.handle")]
+    _touch(case, fields)
+    _event(
+        case,
+        actor,
+        "report",
+        text=_("拟定方案已报社区党组织和联席会议办公室：%(s)s") % {"s": inv.proposed_solution},
+        public=True,
+        from_status=old,
+    )
+    _tell(
+        [
+            _person_of(directory.convener_for(case.community)),
+            _person_of(directory.epmc_lead_for(case.community)),
+        ],
+        case,
+        _("重大问题调查报告"),
+        "major-report",
+    )
+    _tell_reporter(case, "reported")
+    return inv
+
+
+# --- beyond remit (CS-4) -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def propose_summons(*, actor, case: Case, proposal: str, put_on_agenda: bool = False) -> Case:
+    """CS-4: the joint meeting studies the case and proposes to the party organisation that it be escalated."""
+    case = _lock(case)
+    if not permissions.is_office(actor, case):
+        raise PermissionDenied
+    if case.case_class != CaseClass.BEYOND_REMIT or case.status != Status.AWAITING_SUMMONS:
+        raise RuleViolation(_("只有待吹哨的超出职责问题可以提出建议。"))
+    if len(proposal.strip()) < 4:
+        raise RuleViolation(_("请写明联席会议的研究意见。"), field="proposal")
+    case.proposal = proposal.strip()
+    if put_on_agenda:
+        extensions.first(
+            "agenda.propose",
+            actor=actor,
+            community=case.community,
+            kind="case",
+            title=case.title,
+            description=case.proposal,
+            source=case,
+        )
+    _touch(case, ["proposal"])
+    _event(case, actor, "propose", text=_("联席会议研究提出：%(p)s") % {"p": case.proposal}, public=True)
+    _tell([_person_of(directory.convener_for(case.community))], case, _("联席会议建议向街道吹哨"), "propose")
+    return case
+
+
+@transaction.atomic
+def issue_street_summons(*, actor, case: Case, request: str) -> Summons:
+    """CS-4: the community party organisation blows the whistle (吹哨) to the street."""
+    case = _lock(case)
+    if not permissions.can_issue_street_summons(actor, case):
+        raise PermissionDenied
+    if case.case_class != CaseClass.BEYOND_REMIT or not case.is_open:
+        raise RuleViolation(_("只有超出三方职责的问题才能向街道吹哨（CS-4）。"))
+    if not case.proposal:
+        raise RuleViolation(_("须先经联席会议研究提出建议（CS-4）。"))
+    if case.summonses.filter(level=SummonsLevel.STREET).exists():
+        raise RuleViolation(_("已经向街道吹哨了。"))
+    if len(request.strip()) < 4:
+        raise RuleViolation(_("请写明需要协调的事项。"), field="request")
+    party_org = _org(OrgKind.PARTY_ORG, case.community)
+    street_office = _org(OrgKind.STREET, case.street)
+    if party_org is None or street_office is None:
+        raise RuleViolation(_("未找到社区党组织或街道办事处，无法吹哨。"))
+    summons = Summons(
+        case=case,
+        level=SummonsLevel.STREET,
+        from_org=party_org,
+        to_org=street_office,
+        issued_by=actor,
+        request=request.strip(),
+    )
+    summons.set_deadline(_today(), policy_value(case.street, "summons.street"))
+    summons.save()
+    old = case.status
+    case.status = Status.SUMMONED
+    fields = ["status", *_set_step(case, Step.SUMMONS, "summons.street")]
+    _touch(case, fields)
+    _event(
+        case,
+        actor,
+        "summons",
+        text=_("社区党组织向%(to)s吹哨：%(r)s") % {"to": street_office.name, "r": summons.request},
+        public=True,
+        from_status=old,
+    )
+    street_people = [
+        p.person
+        for p in Position.objects.current().filter(organisation=street_office).select_related("person")
+    ]
+    notify(
+        recipients=street_people,
+        subject=_("吹哨：%(t)s") % {"t": case.title},
+        key=f"summons:{summons.pk}:issued",
+        body=summons.request,
+        url=case_url(case),
+        urgent=True,
+        organisations=[street_office],
+    )
+    _tell_reporter(case, "summoned")
+    return summons
+
+
+@transaction.atomic
+def summon_departments(
+    *, actor, summons: Summons, to_orgs: list[Organisation], request: str
+) -> list[Summons]:
+    """CS-4: the street summons departments or units stationed in the community, each with a deadline."""
+    parent = Summons.objects.select_for_update().select_related("case").get(pk=summons.pk)
+    case = _lock(parent.case)
+    if parent.level != SummonsLevel.STREET or not permissions.can_issue_department_summons(actor, case):
+        raise PermissionDenied
+    if not to_orgs:
+        raise RuleViolation(_("请选择报到的部门或单位。"), field="to_orgs")
+    if len(request.strip()) < 4:
+        raise RuleViolation(_("请写明需要协调的事项。"), field="request")
+    already = set(parent.children.values_list("to_org_id", flat=True))
+    created = []
+    for org in to_orgs:
+        if org.kind != OrgKind.DEPARTMENT:
+            raise RuleViolation(_("%(o)s 不是职能部门或驻区单位。") % {"o": org.name})
+        if org.pk in already:
+            continue
+        child = Summons(
+            case=case,
+            parent=parent,
+            level=SummonsLevel.DEPARTMENT,
+            from_org=parent.to_org,
+            to_org=org,
+            issued_by=actor,
+            request=request.strip(),
+        )
+        child.set_deadline(_today(), policy_value(case.street, "summons.department"))
+        child.save()
+        created.append(child)
+        people = [
+            p.person for p in Position.objects.current().filter(organisation=org).select_related("person")
+        ]
+        notify(
+            recipients=people,
+            subject=_("街道吹哨，请报到：%(t)s") % {"t": case.title},
+            key=f"summons:{child.pk}:issued",
+            body=child.request,
+            url=case_url(case),
+            urgent=True,
+            organisations=[org],
+        )
+    if not parent.reported_at:
+        # The street's own report-in is its act of coordination.
+        parent.reported_at, parent.reported_by = timezone.now(), actor
+        parent.reply = _("已组织%(orgs)s报到") % {"orgs": "、".join(o.name for o in to_orgs)}
+        parent.save(update_fields=["reported_at", "reported_by", "reply"])
+    fields = _set_step(case, Step.SUMMONS, "summons.department")
+    _touch(case, fields)
+    _event(
+        case,
+        actor,
+        "summon_departments",
+        text=_("街道吹哨，%(orgs)s报到") % {"orgs": "、".join(o.name for o in to_orgs)},
+        public=True,
+    )
+    return created
+
+
+@transaction.atomic
+def report_in(*, actor, summons: Summons, reply: str, actions: str = "") -> Summons:
+    """CS-4 报到: the summoned department or unit replies with its opinion and the actions it takes."""
+    summons = Summons.objects.select_for_update().select_related("case", "to_org").get(pk=summons.pk)
+    if not permissions.can_report_in(actor, summons):
+        raise PermissionDenied
+    if summons.reported_at:
+        raise RuleViolation(_("已经报到答复过了。"))
+    if len(reply.strip()) < 4:
+        raise RuleViolation(_("请写明答复意见。"), field="reply")
+    summons.reply, summons.actions = reply.strip(), actions.strip()
+    summons.reported_at, summons.reported_by = timezone.now(), actor
+    summons.save(update_fields=["reply", "actions", "reported_at", "reported_by"])
+    case = _lock(summons.case)
+    _touch(case, [])
+    late = summons.is_late
+    _event(
+        case,
+        actor,
+        "report_in",
+        text=_("%(org)s报到答复：%(r)s") % {"org": summons.to_org.name, "r": summons.reply}
+        + (_("（逾期）") if late else ""),
+        reason=summons.actions,
+        public=True,
+    )
+    _tell(
+        [case.handler, summons.issued_by],
+        case,
+        _("%(org)s已报到答复") % {"org": summons.to_org.name},
+        f"reportin{summons.pk}",
+    )
+    return summons
+
+
+# --- legacy (CS-5) -----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_review(*, actor, case: Case, progress: str, next_review_on: dt.date | None = None) -> LegacyReview:
+    """CS-5: a periodic progress review of a legacy case; the next review date is set by the street's cycle."""
+    case = _lock(case)
+    if not permissions.is_office(actor, case):
+        raise PermissionDenied
+    if case.case_class != CaseClass.LEGACY or not case.is_open:
+        raise RuleViolation(_("只有跟踪中的历史遗留问题需要定期跟踪。"))
+    if len(progress.strip()) < 4:
+        raise RuleViolation(_("请写明进展情况。"), field="progress")
+    today = _today()
+    nxt = next_review_on or add_working_days(today, policy_value(case.street, "legacy.review"))
+    if nxt <= today:
+        raise RuleViolation(_("下次跟踪日期须晚于今天。"), field="next_review_on")
+    review = LegacyReview.objects.create(
+        case=case, reviewed_on=today, progress=progress.strip(), next_review_on=nxt, by=actor
+    )
+    case.next_review_on = nxt
+    case.progress_note = review.progress
+    case.step = Step.REVIEW
+    case.due_from, case.due_on, case.due_working_days, case.due_estimated = today, nxt, None, False
+    _touch(case, ["next_review_on", "progress_note", "step", *Case.DEADLINE_FIELDS])
+    _event(case, actor, "review", text=_("跟踪进展：%(p)s") % {"p": review.progress}, public=True)
+    _tell_reporter(case, f"review{review.pk}")
+    return review
+
+
+def has_joint_explanation(case: Case) -> bool:
+    return any(e.is_complete for e in case.explanations.prefetch_related("signatures"))
+
+
+@transaction.atomic
+def record_explanation(*, actor, case: Case, held_on: dt.date, content: str) -> JointExplanation:
+    """CS-5: one party records the joint explanation to residents and signs it; the other two co-sign."""
+    case = _lock(case)
+    parties = permissions.parties_of(actor, case.compound)
+    if not parties and not get_scope(actor).is_superuser:
+        raise PermissionDenied
+    if case.case_class != CaseClass.LEGACY:
+        raise RuleViolation(_("三方共同解释记录用于历史遗留问题（CS-5）。"))
+    if len(content.strip()) < 10:
+        raise RuleViolation(_("请写明向居民解释的内容（至少 10 个字）。"), field="content")
+    exp = JointExplanation.objects.create(
+        case=case, held_on=held_on, content=content.strip(), created_by=actor
+    )
+    for party, org in parties.items():
+        ExplanationSignature.objects.create(explanation=exp, party=party, organisation=org, person=actor)
+    _touch(case, [])
+    _event(case, actor, "explain", text=_("三方共同向居民解释：%(c)s") % {"c": exp.content})
+    return exp
+
+
+@transaction.atomic
+def sign_explanation(*, actor, explanation: JointExplanation) -> JointExplanation:
+    exp = JointExplanation.objects.select_for_update().select_related("case__compound").get(pk=explanation.pk)
+    parties = permissions.parties_of(actor, exp.case.compound)
+    if not parties:
+        raise PermissionDenied
+    signed = exp.signed_parties
+    new = {p: o for p, o in parties.items() if p not in signed}
+    if not new:
+        raise RuleViolation(_("您所在的一方已经签认过了。"))
+    for party, org in new.items():
+        ExplanationSignature.objects.create(explanation=exp, party=party, organisation=org, person=actor)
+    case = _lock(exp.case)
+    _touch(case, [])
+    complete = JointExplanation.objects.get(pk=exp.pk).is_complete
+    _event(
+        case,
+        actor,
+        "explain_sign",
+        text=_("三方共同解释已由三方签认") if complete else _("签认共同解释记录"),
+        public=complete,
+    )
+    return exp
+
+
+# --- engagements (CS-6) ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_engagement(
+    *,
+    actor,
+    case: Case,
+    kind: str,
+    held_on: dt.date,
+    participants_count: int,
+    summary: str,
+    outcome: str = "",
+) -> Engagement:
+    """CS-6: a consultation meeting, hearing, service review or home visit held while solving a case."""
+    case = _lock(case)
+    if not permissions.can_record_engagement(actor, case):
+        raise PermissionDenied
+    if kind not in EngagementKind.values:
+        raise RuleViolation(_("请选择活动形式。"), field="kind")
+    if participants_count < 1:
+        raise RuleViolation(_("参加人数至少为 1。"), field="participants_count")
+    if held_on > _today():
+        raise RuleViolation(_("日期不能晚于今天。"), field="held_on")
+    if len(summary.strip()) < 4:
+        raise RuleViolation(_("请写明情况摘要。"), field="summary")
+    eng = Engagement.objects.create(
+        case=case,
+        kind=kind,
+        held_on=held_on,
+        participants_count=participants_count,
+        summary=summary.strip(),
+        outcome=outcome.strip(),
+        recorded_by=actor,
+    )
+    _touch(case, [])
+    _event(
+        case,
+        actor,
+        "engagement",
+        text=_("%(kind)s（%(n)d 人参加）：%(o)s")
+        % {"kind": eng.get_kind_display(), "n": participants_count, "o": eng.outcome or eng.summary},
+        public=True,
+    )
+    return eng
+
+
+# --- reporter feedback -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def give_feedback(
+    *, actor, case: Case, rating: str, comment: str = "", dispute: bool = False, token: str | None = None
+) -> Feedback:
+    """The reporter rates a resolved case (满意/基本满意/不满意); disputing the closure reopens it."""
+    case = _lock(case)
+    if not permissions.can_give_feedback(actor, case, token):
+        raise PermissionDenied
+    if case.status != Status.RESOLVED:
+        raise RuleViolation(_("问题办结后才能评价。"))
+    if rating not in Rating.values:
+        raise RuleViolation(_("请选择满意程度。"), field="rating")
+    if dispute and len(comment.strip()) < 4:
+        raise RuleViolation(_("对办结有异议时请写明理由。"), field="comment")
+    fb = Feedback.objects.create(case=case, rating=rating, comment=comment.strip(), disputed=dispute)
+    old = case.status
+    who = actor if getattr(actor, "is_authenticated", False) else "reporter"
+    if dispute:
+        case.reopened_count += 1
+        case.resolved_at = None
+        case.status = {
+            CaseClass.ROUTINE: Status.HANDLING,
+            CaseClass.MAJOR: Status.REPORTED,
+            CaseClass.BEYOND_REMIT: Status.SUMMONED,
+            CaseClass.LEGACY: Status.MONITORING,
+        }[case.case_class]
+        key = {
+            "routine": "routine.handle",
+            "major": "major.handle",
+            "beyond_remit": "summons.department",
+            "legacy": "legacy.review",
+        }[case.case_class]
+        fields = [
+            "reopened_count",
+            "resolved_at",
+            "status",
+            *_set_step(case, Step.HANDLE if case.case_class != CaseClass.LEGACY else Step.REVIEW, key),
+        ]
+        _touch(case, fields)
+        _event(
+            case,
+            who,
+            "dispute",
+            text=_("反映人对办结有异议，重新办理"),
+            reason=fb.comment,
+            public=True,
+            from_status=old,
+        )
+        _tell(
+            [case.handler, *case.co_handlers.all()],
+            case,
+            _("反映人对办结有异议，已重新打开"),
+            f"reopen{fb.pk}",
+            urgent=True,
+        )
+    else:
+        case.status = Status.CLOSED
+        case.closed_at = timezone.now()
+        fields = ["status", "closed_at", *_set_step(case, Step.DONE, None)]
+        _touch(case, fields)
+        _event(
+            case,
+            who,
+            "feedback",
+            text=_("反映人评价：%(r)s") % {"r": fb.get_rating_display()},
+            public=True,
+            from_status=old,
+        )
+    return fb
+
+
+@transaction.atomic
+def close_unrated(*, case: Case) -> Case:
+    """A resolved case whose feedback window passed without a rating is closed by the system."""
+    case = _lock(case)
+    if case.status != Status.RESOLVED:
+        return case
+    case.status = Status.CLOSED
+    case.closed_at = timezone.now()
+    fields = ["status", "closed_at", *_set_step(case, Step.DONE, None)]
+    _touch(case, fields)
+    _event(
+        case, None, "auto_close", text=_("评价期满未评价，自动关闭"), public=True, from_status=Status.RESOLVED
+    )
+    return case
+
+
+@transaction.atomic
+def update_progress(*, actor, case: Case, text: str) -> Case:
+    """A public progress note (PN-1) by anyone working on the case."""
+    case = _lock(case)
+    if not permissions.can_hand_over(actor, case) and not permissions.is_office(actor, case):
+        raise PermissionDenied
+    if not case.is_open:
+        raise RuleViolation(_("问题已办结。"))
+    if len(text.strip()) < 2:
+        raise RuleViolation(_("请写明进展。"), field="text")
+    case.progress_note = text.strip()
+    _touch(case, ["progress_note"])
+    _event(case, actor, "progress", text=case.progress_note, public=True)
+    _tell_reporter(case, "progress")
+    return case
+
+
+# --- major matters (CS-7) ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def open_matter(
+    *, actor, compound: Place, kind: str, title: str, description: str = "", case: Case | None = None
+) -> MajorMatter:
+    """CS-7: a maintenance-fund use, company change or fee adjustment starts at its first step (proposed)."""
+    if not permissions.can_open_matter(actor, compound):
+        raise PermissionDenied
+    if kind not in MatterKind.values:
+        raise RuleViolation(_("请选择事项类型。"), field="kind")
+    if not title.strip():
+        raise RuleViolation(_("请填写标题。"), field="title")
+    matter = MajorMatter.objects.create(
+        compound=compound,
+        community=compound.community,
+        kind=kind,
+        title=title.strip(),
+        description=description.strip(),
+        case=case,
+        created_by=actor,
+    )
+    audit.record(
+        actor=actor,
+        verb="major_matter.open",
+        target=matter,
+        place=compound,
+        summary=matter.get_kind_display(),
+    )
+    lead = _person_of(directory.epmc_lead_for(matter.community))
+    notify(
+        recipients=[lead] if lead else [],
+        subject=_("重大事项：%(t)s，请邀请街道和党组织提前介入") % {"t": matter.title},
+        key=f"matter:{matter.pk}:opened",
+        url=matter_url(matter),
+    )
+    return matter
+
+
+def matter_url(matter: MajorMatter) -> str:
+    return reverse("cases:matter", args=[matter.pk])
+
+
+@transaction.atomic
+def invite(*, actor, matter: MajorMatter, party: str) -> Invitation:
+    """CS-7: the joint meeting office invites the street or the party organisation to intervene in advance."""
+    matter = MajorMatter.objects.select_for_update().select_related("compound", "community").get(pk=matter.pk)
+    if not permissions.can_invite(actor, matter):
+        raise PermissionDenied
+    if party not in Invitation.Party.values:
+        raise RuleViolation(_("只能邀请街道或社区党组织。"))
+    if matter.invitations.filter(party=party).exists():
+        raise RuleViolation(_("已经邀请过了。"))
+    place = matter.community.street if party == "street" else matter.community
+    org = _org(OrgKind.STREET if party == "street" else OrgKind.PARTY_ORG, place)
+    if org is None:
+        raise RuleViolation(_("未找到被邀请的组织。"))
+    inv = Invitation.objects.create(matter=matter, party=party, organisation=org, invited_by=actor)
+    audit.record(
+        actor=actor,
+        verb="major_matter.invite",
+        target=matter,
+        place=matter.compound,
+        summary=org.name,
+        changes={"party": party},
+    )
+    people = [p.person for p in Position.objects.current().filter(organisation=org).select_related("person")]
+    notify(
+        recipients=people,
+        subject=_("邀请提前介入重大事项：%(t)s") % {"t": matter.title},
+        key=f"matter:{matter.pk}:invite:{party}",
+        url=matter_url(matter),
+        urgent=True,
+        organisations=[org],
+    )
+    return inv
+
+
+@transaction.atomic
+def acknowledge(*, actor, matter: MajorMatter, party: str, note: str = "") -> Invitation:
+    """CS-7: the street / the party organisation acknowledges the invitation; timing is audited."""
+    matter = MajorMatter.objects.select_for_update().select_related("compound", "community").get(pk=matter.pk)
+    if not permissions.can_acknowledge(actor, matter, party):
+        raise PermissionDenied
+    inv = matter.invitations.filter(party=party).first()
+    if inv is None:
+        raise RuleViolation(_("尚未收到邀请，不能确认。"))
+    if inv.acknowledged_at:
+        raise RuleViolation(_("已经确认过了。"))
+    inv.acknowledged_at, inv.acknowledged_by, inv.note = timezone.now(), actor, note.strip()
+    inv.save(update_fields=["acknowledged_at", "acknowledged_by", "note"])
+    delay = inv.acknowledged_at - inv.invited_at
+    audit.record(
+        actor=actor,
+        verb="major_matter.acknowledge",
+        target=matter,
+        place=matter.compound,
+        summary=inv.organisation.name,
+        changes={
+            "party": party,
+            "invited_at": inv.invited_at.isoformat(),
+            "hours_to_acknowledge": round(delay.total_seconds() / 3600, 1),
+        },
+    )
+    return inv
+
+
+@transaction.atomic
+def advance_matter(*, actor, matter: MajorMatter, version: int | None = None) -> MajorMatter:
+    """CS-7: nothing past the first step until the street and the party organisation have acknowledged."""
+    matter = MajorMatter.objects.select_for_update().select_related("compound", "community").get(pk=matter.pk)
+    if not permissions.can_advance_matter(actor, matter):
+        raise PermissionDenied
+    if version is not None and version != matter.version:
+        raise Conflict(_("该事项已被他人更新，请刷新后再操作。"))
+    steps = MATTER_STEPS[matter.kind]
+    idx = steps.index(matter.step)
+    if idx + 1 >= len(steps):
+        raise RuleViolation(_("该事项已经完成。"))
+    if not matter.gate_open:
+        raise RuleViolation(_("须先邀请街道和社区党组织提前介入，并经双方确认后才能进入下一步（CS-7）。"))
+    old = matter.step
+    matter.step = steps[idx + 1]
+    matter.version += 1
+    matter.save(update_fields=["step", "version"])
+    audit.record(
+        actor=actor,
+        verb="major_matter.advance",
+        target=matter,
+        place=matter.compound,
+        changes={"step": [old, matter.step]},
+    )
+    return matter
+
+
+def matter_status(compound: Place, kind: str) -> dict | None:
+    """The "major_matter.status" extension point (CS-7)."""
+    matter = (
+        MajorMatter.objects.filter(compound=compound, kind=kind)
+        .exclude(step="done")
+        .prefetch_related("invitations")
+        .first()
+    )
+    if matter is None:
+        return None
+    return {
+        "id": matter.pk,
+        "kind": matter.kind,
+        "title": matter.title,
+        "status": matter.step_label,
+        "gate_open": matter.gate_open,
+        "url": matter_url(matter),
+    }
+
+
+# --- rates (EV-4, issue item 7) ----------------------------------------------------------------------------
+
+
+@dataclass
+class Rates:
+    received: int
+    responded_in_time: int
+    resolved: int
+    rated: int
+    satisfied: int
+    basic: int
+    unsatisfied: int
+    bounces: int
+
+    @staticmethod
+    def _rate(n: int, d: int) -> float | None:
+        return None if not d else n / d
+
+    @property
+    def response_rate(self) -> float | None:
+        return self._rate(self.responded_in_time, self.received)
+
+    @property
+    def resolution_rate(self) -> float | None:
+        return self._rate(self.resolved, self.received)
+
+    @property
+    def satisfaction_rate(self) -> float | None:
+        return self._rate(self.satisfied + self.basic, self.rated)
+
+
+def rates(qs: QuerySet[Case]) -> Rates:
+    """响应率 (classified within the limit), 解决率 (resolved or closed), 满意率 (satisfied + basically) of cases."""
+    rows = list(qs.values_list("pk", "status", "responded_at", "response_due_on", "bounce_count"))
+    received = len(rows)
+    responded = sum(1 for _pk, _s, at, due, _b in rows if at and due and timezone.localdate(at) <= due)
+    resolved = sum(1 for _pk, s, *_ in rows if s in (Status.RESOLVED, Status.CLOSED))
+    bounces = sum(r[4] for r in rows)
+    ids = [r[0] for r in rows]
+    # The latest rating per case counts; the raw distribution of every rating is in Feedback.
+    latest: dict[int, str] = {}
+    for case_id, rating in (
+        Feedback.objects.filter(case_id__in=ids).order_by("at", "id").values_list("case_id", "rating")
+    ):
+        latest[case_id] = rating
+    counts = Counter(latest.values())
+    return Rates(
+        received,
+        responded,
+        resolved,
+        len(latest),
+        counts[Rating.SATISFIED],
+        counts[Rating.BASIC],
+        counts[Rating.UNSATISFIED],
+        bounces,
+    )
+
+
+def cases_of_subject(org: Organisation, start: dt.date, end: dt.date) -> QuerySet[Case]:
+    """The cases an organisation answers for over a period: its place's, or a company's served compounds'."""
+    qs = Case.objects.filter(created_at__date__gte=start, created_at__date__lte=end)
+    if org.kind == OrgKind.PROPERTY_COMPANY:
+        from sanfang.directory.models import ServiceContract
+
+        compounds = (
+            ServiceContract.objects.filter(company=org, start__lte=end)
+            .filter(Q(end__isnull=True) | Q(end__gte=start))
+            .values("compound_id")
+        )
+        return qs.filter(compound_id__in=compounds)
+    return qs.filter(compound__path__startswith=org.place.path)
+
+
+def bounce_report(place: Place) -> list[dict]:
+    """CS-5: how often each organisation handed a case back (bounces), within a place."""
+    rows = Counter(
+        Handover.objects.filter(is_bounce=True, case__compound__path__startswith=place.path).values_list(
+            "from_org__name", flat=True
+        )
+    )
+    return [
+        {"organisation": name, "bounces": n}
+        for name, n in sorted(rows.items(), key=lambda kv: (-kv[1], kv[0] or ""))
+    ]
+
+
+def board_cases(compound: Place) -> list[dict]:
+    """The "board.cases" extension point (PN-1): no reporter, no contact, no photos."""
+    since = timezone.now() - dt.timedelta(days=180)
+    qs = (
+        Case.objects.public()
+        .filter(compound=compound)
+        .filter(Q(status__in=[s for s in Status.values if s != Status.CLOSED]) | Q(closed_at__gte=since))
+        .prefetch_related("summonses__to_org", "events")
+        .order_by("-updated_at", "-id")[:50]
+    )
+    out = []
+    for case in qs:
+        summonses = list(case.summonses.all())
+        out.append(
+            {
+                "tracking_no": case.tracking_no,
+                "category": case.get_category_display(),
+                "case_class": case.case_class,
+                "case_class_label": case.get_case_class_display(),
+                "status": case.status,
+                "status_label": case.get_status_display(),
+                "title": case.title,
+                "summary": case.get_category_display() + ("：" + case.location if case.location else ""),
+                "solution": case.solution,
+                "reported_to": "、".join(s.to_org.name for s in summonses)
+                or (_("社区党组织、联席会议办公室") if case.status == Status.REPORTED else ""),
+                "reply": "；".join(f"{s.to_org.name}：{s.reply}" for s in summonses if s.reply),
+                "progress": [{"at": e.at, "text": e.text} for e in case.events.all() if e.public],
+                "opened_at": case.created_at,
+                "updated_at": case.updated_at,
+                "url": reverse("cases:public", args=[case.tracking_no]),
+            }
+        )
+    return out

@@ -1,0 +1,639 @@
+"""Case pages: the resident's report form and follow page, the office's triage list, the case page with its
+route's actions, the street's summons view, major matters and the rates overview. Thin: services decide."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sanfang.core.errors import DomainError
+from sanfang.directory.models import Organisation, OrgKind, Place, PlaceKind
+from sanfang.directory.scopes import Role, get_scope
+
+from . import forms, permissions, services
+from .models import (
+    STEP_LABELS,
+    Case,
+    CaseClass,
+    CasePhoto,
+    JointExplanation,
+    MatterKind,
+    Status,
+    Summons,
+    SummonsLevel,
+)
+
+
+def _form_error(form, exc: DomainError) -> None:
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+# --- resident intake (public) ------------------------------------------------------------------------------
+
+
+def report(request: HttpRequest, code: str) -> HttpResponse:
+    """Reached from a compound's board and its QR code; anonymous allowed, signed-in residents prefilled."""
+    compound = get_object_or_404(Place, code=code, kind=PlaceKind.COMPOUND)
+    initial = {}
+    if request.user.is_authenticated:
+        initial = {"reporter_name": request.user.name, "reporter_contact": request.user.phone or ""}
+    form = forms.ReportForm(request.POST or None, request.FILES or None, compound=compound, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            case = services.submit_case(
+                actor=request.user,
+                compound=compound,
+                category=data["category"],
+                title="",
+                description=data["description"],
+                building=data["building"],
+                unit=data["unit"],
+                reporter_name=data["reporter_name"],
+                reporter_contact=data["reporter_contact"],
+                photos=data["photos"],
+            )
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("已收到您反映的问题，受理编号 %(no)s。请收藏本页，随时查看办理进展。")
+                % {"no": case.tracking_no},
+            )
+            return redirect("cases:follow", token=case.follow_token)
+    return render(request, "cases/report.html", {"form": form, "compound": compound})
+
+
+def _follow_case(token: str) -> Case:
+    case = Case.objects.select_related("compound").filter(follow_token=token).first()
+    if case is None:
+        raise Http404
+    return case
+
+
+def follow(request: HttpRequest, token: str) -> HttpResponse:
+    """The reporter's private page (unguessable link): status, public progress, rating after resolution."""
+    case = _follow_case(token)
+    form = forms.FeedbackForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.give_feedback(
+                actor=request.user,
+                case=case,
+                token=token,
+                rating=form.cleaned_data["rating"],
+                comment=form.cleaned_data["comment"],
+                dispute=form.cleaned_data["dispute"],
+            )
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("谢谢您的评价。"))
+            return redirect("cases:follow", token=token)
+    events = [e for e in case.events.all() if e.public]
+    response = render(
+        request,
+        "cases/follow.html",
+        {
+            "case": case,
+            "events": events,
+            "photos": case.photos.all(),
+            "form": form,
+            "can_rate": case.status == Status.RESOLVED,
+            "token": token,
+        },
+    )
+    response["Referrer-Policy"] = "no-referrer"  # the token must not leak through links
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def public_case(request: HttpRequest, tracking_no: str) -> HttpResponse:
+    """The board's view of one case (PN-1): no reporter, no contact, no photos."""
+    case = get_object_or_404(Case.objects.public().select_related("compound"), tracking_no=tracking_no)
+    data = next((c for c in services.board_cases(case.compound) if c["tracking_no"] == tracking_no), None)
+    if data is None:
+        raise Http404
+    return render(request, "cases/public.html", {"c": data, "compound": case.compound})
+
+
+def photo(request: HttpRequest, pk: int) -> HttpResponse:
+    """Photos are private: staff on the case, or the reporter holding the follow link."""
+    item = get_object_or_404(CasePhoto.objects.select_related("case__compound"), pk=pk)
+    token = request.GET.get("t", "")
+    if not (token and token == item.case.follow_token):
+        permissions.get_case_for(request.user, item.case_id)
+    return FileResponse(default_storage.open(item.image.name, "rb"), content_type="image/jpeg")
+
+
+# --- staff -------------------------------------------------------------------------------------------------
+
+
+@login_required
+def triage(request: HttpRequest) -> HttpResponse:
+    """Queues: mine, my organisations', new (to classify), overdue; filters by class and status."""
+    scope = get_scope(request.user)
+    if not scope.is_staff_member:
+        raise PermissionDenied
+    qs = permissions.cases_visible_to(request.user).select_related("compound", "handler")
+    view = request.GET.get("view", "org")
+    today = timezone.localdate()
+    if view == "mine":
+        qs = qs.filter(Q(handler=request.user) | Q(co_handlers=request.user)).distinct()
+    elif view == "overdue":
+        qs = qs.overdue(today)
+    status = request.GET.get("status", "")
+    if status == "open":
+        qs = qs.open()
+    elif status in Status.values:
+        qs = qs.filter(status=status)
+    case_class = request.GET.get("class", "")
+    if case_class in CaseClass.values:
+        qs = qs.filter(case_class=case_class)
+    page = Paginator(qs.order_by("-created_at", "-id"), 30).get_page(request.GET.get("page"))
+    compounds = Place.objects.compounds().filter(
+        scope.place_q("path", roles=permissions.THREE_PARTIES_AND_LEAD + (Role.GRID_WORKER,))
+    )[:200]
+    return render(
+        request,
+        "cases/triage.html",
+        {
+            "page": page,
+            "view": view,
+            "status": status,
+            "case_class": case_class,
+            "statuses": Status.choices,
+            "classes": CaseClass.choices,
+            "today": today,
+            "compounds": compounds,
+            "can_overview": scope.has_role(Role.STREET, Role.COUNTY, Role.PARTY_ORG) or scope.is_superuser,
+        },
+    )
+
+
+@login_required
+def staff_new(request: HttpRequest) -> HttpResponse:
+    """Staff / grid-worker entry, including cases phoned in by residents."""
+    compound = None
+    code = request.GET.get("compound") or request.POST.get("compound_code")
+    if code:
+        compound = Place.objects.compounds().filter(code=code).first()
+    if compound is None:
+        scope = get_scope(request.user)
+        compounds = Place.objects.compounds().filter(
+            scope.place_q("path", roles=permissions.THREE_PARTIES_AND_LEAD + (Role.GRID_WORKER,))
+        )[:200]
+        return render(request, "cases/pick_compound.html", {"compounds": compounds})
+    if not permissions.can_enter_case(request.user, compound):
+        raise PermissionDenied
+    form = forms.StaffCaseForm(
+        request.POST or None, request.FILES or None, compound=compound, initial={"compound": compound.pk}
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            case = services.submit_case(
+                actor=request.user,
+                compound=compound,
+                category=d["category"],
+                title=d["title"],
+                description=d["description"],
+                building=d["building"],
+                unit=d["unit"],
+                reporter_name=d["reporter_name"],
+                reporter_contact=d["reporter_contact"],
+                source=d["source"],
+                photos=d["photos"],
+            )
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("已登记，受理编号 %(no)s。") % {"no": case.tracking_no})
+            return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/staff_new.html", {"form": form, "compound": compound})
+
+
+def _handover_targets(case: Case):
+    compound, community = case.compound, case.community
+    companies = Organisation.objects.serving(compound).values("pk")
+    return Organisation.objects.filter(
+        Q(place=compound, kind__in=[OrgKind.OWNERS_COMMITTEE, OrgKind.COMPOUND_PARTY_ORG])
+        | Q(place=community, kind__in=[OrgKind.RESIDENTS_COMMITTEE, OrgKind.EPMC, OrgKind.PARTY_ORG])
+        | Q(pk__in=companies)
+    ).order_by("kind", "id")
+
+
+def _case_context(request, case: Case) -> dict:
+    user = request.user
+    scope = get_scope(user)
+    summonses = list(case.summonses.select_related("to_org", "from_org").order_by("issued_at", "id"))
+    explanations = list(case.explanations.prefetch_related("signatures__organisation"))
+    is_office = permissions.is_office(user, case)
+    is_open = case.is_open
+    handover_form = forms.HandoverForm()
+    handover_form.fields["to_org"].queryset = _handover_targets(case)
+    reportable = [s for s in summonses if not s.reported_at and permissions.can_report_in(user, s)]
+    street_summons = next((s for s in summonses if s.level == SummonsLevel.STREET), None)
+    return {
+        "case": case,
+        "events": case.events.select_related("actor").all(),
+        "photos": case.photos.all(),
+        "co_handlers": case.co_handlers.all(),
+        "summonses": summonses,
+        "explanations": explanations,
+        "engagements": case.engagements.all(),
+        "reviews": case.reviews.all(),
+        "handovers": case.handovers.select_related("from_org", "to_org").all(),
+        "investigation": getattr(case, "investigation", None) if hasattr(case, "investigation") else None,
+        "show_contact": scope.is_superuser or scope.has_role(*Role.STAFF, at=case.compound),
+        "can_classify": is_open and permissions.can_classify_case(user, case),
+        "can_routine": is_open
+        and case.case_class == CaseClass.ROUTINE
+        and permissions.can_handle_routine(user, case),
+        "can_cannot_solve": case.case_class == CaseClass.ROUTINE
+        and case.status == Status.HANDLING
+        and permissions.can_handle_routine(user, case),
+        "can_resolve": is_open
+        and case.status != Status.NEW
+        and (
+            permissions.can_handle_routine(user, case) if case.case_class == CaseClass.ROUTINE else is_office
+        ),
+        "can_investigate": is_open
+        and case.case_class == CaseClass.MAJOR
+        and permissions.can_investigate(user, case),
+        "can_propose": case.status == Status.AWAITING_SUMMONS and is_office,
+        "can_street_summons": is_open
+        and case.case_class == CaseClass.BEYOND_REMIT
+        and bool(case.proposal)
+        and street_summons is None
+        and permissions.can_issue_street_summons(user, case),
+        "street_summons": street_summons,
+        "can_dept_summons": is_open
+        and street_summons is not None
+        and permissions.can_issue_department_summons(user, case),
+        "reportable": reportable,
+        "can_review": is_open and case.case_class == CaseClass.LEGACY and is_office,
+        "can_explain": case.case_class == CaseClass.LEGACY and permissions.can_sign_explanation(user, case),
+        "can_engage": permissions.can_record_engagement(user, case),
+        "can_hand_over": is_open and permissions.can_hand_over(user, case),
+        "can_progress": is_open and (permissions.can_hand_over(user, case) or is_office),
+        "explained": services.has_joint_explanation(case),
+        "classify_form": forms.ClassifyForm(initial={"case_class": case.case_class}),
+        "text_form": forms.TextForm(),
+        "handover_form": handover_form,
+        "investigation_form": forms.InvestigationForm(),
+        "summons_form": forms.SummonsForm(),
+        "dept_form": forms.DepartmentSummonsForm(),
+        "reportin_form": forms.ReportInForm(),
+        "review_form": forms.ReviewForm(),
+        "explanation_form": forms.ExplanationForm(),
+        "engagement_form": forms.EngagementForm(),
+        "today": timezone.localdate(),
+        "investigation_roles": services.INVESTIGATION_ROLES,
+    }
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = permissions.get_case_for(request.user, pk)
+    return render(request, "cases/detail.html", _case_context(request, case))
+
+
+ACTIONS = {
+    "classify",
+    "cannot-solve",
+    "resolve",
+    "hand-over",
+    "investigate",
+    "report",
+    "propose",
+    "summons",
+    "summon-departments",
+    "report-in",
+    "review",
+    "explain",
+    "sign",
+    "engage",
+    "progress",
+}
+
+
+@login_required
+@require_POST
+def action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Every route action posts here; the service checks the rule and the permission."""
+    if action not in ACTIONS:
+        raise Http404
+    case = permissions.get_case_for(request.user, pk)
+    user, post = request.user, request.POST
+    version = int(post["version"]) if post.get("version", "").isdigit() else None
+    try:
+        _run(action, user, case, post, version)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已保存。"))
+    return redirect("cases:detail", pk=case.pk)
+
+
+def _valid(form):
+    if not form.is_valid():
+        errors = "；".join(
+            f"{form.fields[f].label if f in form.fields else ''}{'：' if f in form.fields else ''}{e}"
+            for f, es in form.errors.items()
+            for e in es
+        )
+        raise DomainError(errors)
+    return form.cleaned_data
+
+
+def _run(action: str, user, case: Case, post, version: int | None) -> None:
+    if action == "classify":
+        d = _valid(forms.ClassifyForm(post))
+        services.classify_case(
+            actor=user, case=case, case_class=d["case_class"], reason=d["reason"], version=version
+        )
+    elif action == "cannot-solve":
+        services.cannot_solve(
+            actor=user, case=case, opinion=_valid(forms.TextForm(post))["text"], version=version
+        )
+    elif action == "resolve":
+        services.resolve_case(
+            actor=user, case=case, solution=_valid(forms.TextForm(post))["text"], version=version
+        )
+    elif action == "progress":
+        services.update_progress(actor=user, case=case, text=_valid(forms.TextForm(post))["text"])
+    elif action == "hand-over":
+        form = forms.HandoverForm(post)
+        form.fields["to_org"].queryset = _handover_targets(case)
+        d = _valid(form)
+        services.hand_over(actor=user, case=case, to_org=d["to_org"], reason=d["reason"], version=version)
+    elif action == "investigate":
+        d = _valid(forms.InvestigationForm(post))
+        services.record_investigation(actor=user, case=case, **d)
+    elif action == "report":
+        services.report_major(actor=user, case=case, put_on_agenda=bool(post.get("agenda")))
+    elif action == "propose":
+        services.propose_summons(
+            actor=user,
+            case=case,
+            proposal=_valid(forms.TextForm(post))["text"],
+            put_on_agenda=bool(post.get("agenda")),
+        )
+    elif action == "summons":
+        services.issue_street_summons(
+            actor=user, case=case, request=_valid(forms.SummonsForm(post))["request"]
+        )
+    elif action == "summon-departments":
+        d = _valid(forms.DepartmentSummonsForm(post))
+        parent = case.summonses.filter(level=SummonsLevel.STREET).first()
+        if parent is None:
+            raise DomainError(_("尚未向街道吹哨。"))
+        services.summon_departments(
+            actor=user, summons=parent, to_orgs=list(d["to_orgs"]), request=d["request"]
+        )
+    elif action == "report-in":
+        summons = case.summonses.filter(
+            pk=post.get("summons") if str(post.get("summons", "")).isdigit() else None
+        ).first()
+        if summons is None:
+            raise Http404
+        d = _valid(forms.ReportInForm(post))
+        services.report_in(actor=user, summons=summons, reply=d["reply"], actions=d["actions"])
+    elif action == "review":
+        d = _valid(forms.ReviewForm(post))
+        services.record_review(
+            actor=user, case=case, progress=d["progress"], next_review_on=d["next_review_on"]
+        )
+    elif action == "explain":
+        d = _valid(forms.ExplanationForm(post))
+        services.record_explanation(actor=user, case=case, held_on=d["held_on"], content=d["content"])
+    elif action == "sign":
+        exp = JointExplanation.objects.filter(
+            case=case, pk=post.get("explanation") if str(post.get("explanation", "")).isdigit() else None
+        ).first()
+        if exp is None:
+            raise Http404
+        services.sign_explanation(actor=user, explanation=exp)
+    elif action == "engage":
+        d = _valid(forms.EngagementForm(post))
+        services.record_engagement(actor=user, case=case, **d)
+
+
+@login_required
+def summonses(request: HttpRequest) -> HttpResponse:
+    """CS-4: the street's (and departments') view of open and overdue summonses and each unit's timeliness."""
+    scope = get_scope(request.user)
+    roles = (Role.STREET, Role.COUNTY, Role.PARTY_ORG)
+    if not (scope.is_superuser or scope.has_role(*roles, Role.DEPARTMENT)):
+        raise PermissionDenied
+    q = scope.place_q("case__compound__path", roles=roles) if not scope.is_superuser else Q()
+    if scope.organisation_ids:
+        q |= Q(to_org_id__in=scope.organisation_ids)
+    qs = Summons.objects.filter(q).select_related("case", "to_org", "from_org").order_by("-issued_at", "-id")
+    today = timezone.localdate()
+    show = request.GET.get("show", "open")
+    rows = list(qs[:500])
+    timeliness: dict[str, dict] = {}
+    for s in rows:
+        t = timeliness.setdefault(
+            s.to_org.name, {"org": s.to_org.name, "total": 0, "on_time": 0, "late": 0, "open": 0}
+        )
+        t["total"] += 1
+        if s.reported_at is None:
+            t["open"] += 1
+            if s.is_late:
+                t["late"] += 1
+        elif s.is_late:
+            t["late"] += 1
+        else:
+            t["on_time"] += 1
+    if show == "open":
+        rows = [s for s in rows if s.reported_at is None]
+    elif show == "overdue":
+        rows = [s for s in rows if s.reported_at is None and s.due_on and s.due_on < today]
+    return render(
+        request,
+        "cases/summonses.html",
+        {
+            "rows": rows,
+            "show": show,
+            "timeliness": sorted(timeliness.values(), key=lambda t: t["org"]),
+            "today": today,
+        },
+    )
+
+
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    """Response, resolution and satisfaction rates per compound / company / community for a period."""
+    scope = get_scope(request.user)
+    roles = (Role.STREET, Role.COUNTY, Role.PARTY_ORG, Role.RESIDENTS_COMMITTEE)
+    if not (scope.is_superuser or scope.has_role(*roles)):
+        raise PermissionDenied
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year", today.year))
+    except ValueError:
+        year = today.year
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    base = Case.objects.filter(created_at__date__gte=start, created_at__date__lte=end)
+    if not scope.is_superuser:
+        base = base.filter(scope.place_q("compound__path", roles=roles))
+    groups: dict[str, list] = {}
+    by = request.GET.get("by", "community")
+    field = {"compound": "compound__name", "community": "community__name", "street": "street__name"}.get(
+        by, "community__name"
+    )
+    names = sorted(set(base.values_list(field, flat=True)))[:200]
+    rows = [{"name": n, "r": services.rates(base.filter(**{field: n}))} for n in names]
+    total = services.rates(base)
+    groups["rows"] = rows
+    companies = []
+    if by == "company":
+        company_ids = base.values("compound__contracts__company_id")
+        for company in Organisation.objects.filter(
+            pk__in=company_ids, kind=OrgKind.PROPERTY_COMPANY
+        ).order_by("name")[:100]:
+            companies.append(
+                {
+                    "name": company.name,
+                    "r": services.rates(
+                        services.cases_of_subject(company, start, end).filter(pk__in=base.values("pk"))
+                    ),
+                }
+            )
+        rows = companies
+    bounce_place = None
+    for g in scope.grants:
+        if g.role in roles:
+            bounce_place = Place.objects.filter(pk=g.place_id).first()
+            break
+    bounces = services.bounce_report(bounce_place) if bounce_place else []
+    return render(
+        request,
+        "cases/overview.html",
+        {"rows": rows, "total": total, "year": year, "by": by, "bounces": bounces},
+    )
+
+
+# --- major matters (CS-7) ----------------------------------------------------------------------------------
+
+
+@login_required
+def matters(request: HttpRequest) -> HttpResponse:
+    scope = get_scope(request.user)
+    if not scope.is_staff_member:
+        raise PermissionDenied
+    qs = (
+        permissions.matters_visible_to(request.user)
+        .select_related("compound")
+        .prefetch_related("invitations")
+    )
+    page = Paginator(qs.order_by("-created_at", "-id"), 30).get_page(request.GET.get("page"))
+    compounds = Place.objects.compounds().filter(
+        scope.place_q("path", roles=permissions.THREE_PARTIES_AND_LEAD)
+    )[:200]
+    return render(
+        request, "cases/matters.html", {"page": page, "compounds": compounds, "kinds": MatterKind.choices}
+    )
+
+
+@login_required
+@require_POST
+def matter_new(request: HttpRequest) -> HttpResponse:
+    form = forms.MatterForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请填写完整。"))
+        return redirect("cases:matters")
+    d = form.cleaned_data
+    compound = Place.objects.compounds().filter(pk=d["compound"]).first()
+    if compound is None:
+        raise Http404
+    try:
+        matter = services.open_matter(
+            actor=request.user,
+            compound=compound,
+            kind=d["kind"],
+            title=d["title"],
+            description=d["description"],
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("cases:matters")
+    return redirect("cases:matter", pk=matter.pk)
+
+
+@login_required
+def matter_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    matter = permissions.get_matter_for(request.user, pk)
+    invitations = {
+        i.party: i for i in matter.invitations.select_related("organisation", "invited_by", "acknowledged_by")
+    }
+    user = request.user
+    parties = []
+    for party, label in (("street", _("街道（乡镇）")), ("party_org", _("社区党组织"))):
+        inv = invitations.get(party)
+        parties.append(
+            {
+                "party": party,
+                "label": label,
+                "inv": inv,
+                "can_invite": inv is None and permissions.can_invite(user, matter),
+                "can_ack": inv is not None
+                and not inv.acknowledged_at
+                and permissions.can_acknowledge(user, matter, party),
+            }
+        )
+    from sanfang.core.models import AuditEvent
+
+    trail = AuditEvent.objects.for_target(matter).order_by("at", "id")
+    return render(
+        request,
+        "cases/matter.html",
+        {
+            "matter": matter,
+            "parties": parties,
+            "trail": trail,
+            "steps": [(s, str(STEP_LABELS[s])) for s in matter.steps],
+            "can_advance": matter.step != "done" and permissions.can_advance_matter(user, matter),
+        },
+    )
+
+
+@login_required
+@require_POST
+def matter_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    matter = permissions.get_matter_for(request.user, pk)
+    party = request.POST.get("party", "")
+    try:
+        if action == "invite":
+            services.invite(actor=request.user, matter=matter, party=party)
+        elif action == "acknowledge":
+            services.acknowledge(
+                actor=request.user, matter=matter, party=party, note=request.POST.get("note", "")
+            )
+        elif action == "advance":
+            v = request.POST.get("version", "")
+            services.advance_matter(
+                actor=request.user, matter=matter, version=int(v) if v.isdigit() else None
+            )
+        else:
+            raise Http404
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已保存。"))
+    return redirect("cases:matter", pk=matter.pk)
