@@ -793,6 +793,23 @@ def enter_paper_ballot(*, actor, round: Round, sheet_no: str, answers: dict) -> 
     return "matched"
 
 
+@transaction.atomic
+def discard_paper_sheet(*, actor, round: Round, sheet_no: str, reason: str) -> int:
+    """Set aside an unfinished sheet (e.g. illegible or spoilt); the reason is audited. Returns entries removed."""
+    rnd = _open(round)
+    if not permissions.can_run_round(actor, rnd):
+        raise PermissionDenied
+    if not reason.strip():
+        raise RuleViolation(_("请写明作废原因。"), field="reason")
+    removed, _detail = PaperEntry.objects.filter(round=rnd, sheet_no=str(sheet_no).strip()).delete()
+    if not removed:
+        raise RuleViolation(_("没有找到录入中的第 %(no)s 号纸质票。") % {"no": sheet_no})
+    audit.record(
+        actor=actor, verb="appraisal.paper.discard", target=rnd, summary=f"{sheet_no}：{reason.strip()}"
+    )
+    return removed
+
+
 def paper_status(rnd: Round) -> list[dict]:
     """Sheets still being entered: who entered them and where two entries differ (positions, not values)."""
     subjects = {str(s.pk): s.organisation.name for s in rnd.subjects.select_related("organisation")}

@@ -492,6 +492,18 @@ def paper(request: HttpRequest, pk: int) -> HttpResponse:
     """Clerks type in paper ballots; each sheet twice by two different clerks, mismatches shown (EV-3)."""
     rnd = permissions.get_round_for(request.user, pk, write=True)
     answers: dict = {}
+    if request.method == "POST" and request.POST.get("action") == "discard":
+        try:
+            services.discard_paper_sheet(
+                actor=request.user,
+                round=rnd,
+                sheet_no=request.POST.get("sheet_no", ""),
+                reason=request.POST.get("reason", ""),
+            )
+            messages.success(request, _("该纸质票已作废。"))
+        except DomainError as exc:
+            _fail(request, exc)
+        return redirect("appraisal:paper", pk)
     if request.method == "POST":
         answers = _answers_from_post(request.POST)
         try:

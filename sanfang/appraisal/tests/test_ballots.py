@@ -210,3 +210,16 @@ def test_ev4_a_failing_indicator_provider_does_not_block_the_close(world, rnd):
     vote(rnd.participants.get(person=world.resident))
     services.close_round(actor=world.party_secretary, round=rnd)
     assert rnd.subjects.first().indicators == []
+
+
+def test_ev3_an_unfinished_paper_sheet_can_be_set_aside_with_a_reason(world, rnd):
+    services.enter_paper_ballot(actor=world.epmc_lead, round=rnd, sheet_no="X1", answers=full_answers(rnd))
+    with pytest.raises(RuleViolation):
+        services.discard_paper_sheet(actor=world.epmc_lead, round=rnd, sheet_no="X1", reason=" ")
+    with pytest.raises(PermissionDenied):
+        services.discard_paper_sheet(actor=world.company_head, round=rnd, sheet_no="X1", reason="字迹不清")
+    assert (
+        services.discard_paper_sheet(actor=world.rc_member, round=rnd, sheet_no="X1", reason="字迹不清") == 1
+    )
+    assert not PaperEntry.objects.filter(round=rnd).exists()
+    assert AuditEvent.objects.filter(verb="appraisal.paper.discard", summary__contains="字迹不清").exists()
