@@ -448,6 +448,7 @@ class Problem(DeadlineMixin):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    overdue_notified_at = models.DateTimeField(_("逾期提醒时间"), null=True, blank=True)
 
     objects = ProblemQuerySet.as_manager()
 

@@ -79,3 +79,80 @@ def report_overdue(now: dt.datetime) -> int:
 @sweep("campaigns.epmc_idle", "环境和物业管理委员会长期未活动的社区标记并通知街道（WN-1）")
 def epmc_idle(now: dt.datetime) -> int:
     return services.flag_idle_epmcs(timezone.localdate(now))
+
+
+@sweep("campaigns.survey_reminders", "小区摸排认定：截止前提醒尚未提交的社区（WN-3）")
+def survey_reminders(now: dt.datetime) -> int:
+    """WN-3: three days before the survey deadline, and on the day, remind each community with forms still to submit."""
+    from django.db.models import Q
+
+    from sanfang.directory.models import Place
+
+    from .models import EDITABLE_SURVEY_STATUSES, CompoundSurvey
+
+    today = timezone.localdate(now)
+    sent = 0
+    for campaign in Campaign.objects.open().filter(survey_due__in=[today, today + dt.timedelta(days=3)]):
+        days_left = (campaign.survey_due - today).days
+        done = set(
+            CompoundSurvey.objects.filter(campaign=campaign)
+            .exclude(status__in=EDITABLE_SURVEY_STATUSES)
+            .values_list("compound_id", flat=True)
+        )
+        pending: dict[int, int] = {}
+        for pk, parent_id in (
+            Place.objects.compounds()
+            .filter(path__startswith=campaign.county.path)
+            .values_list("pk", "parent_id")
+            .order_by("pk")
+        ):
+            if pk not in done:
+                pending[parent_id] = pending.get(parent_id, 0) + 1
+        for community in Place.objects.filter(Q(pk__in=list(pending))).order_by("code"):
+            with transaction.atomic():
+                delivery.notify(
+                    recipients=services.people_in(community, OrgKind.RESIDENTS_COMMITTEE, OrgKind.EPMC),
+                    subject=_("还有 %(n)d 个小区的摸排认定表未提交，截止日期 %(due)s")
+                    % {"n": pending[community.pk], "due": campaign.survey_due},
+                    key=f"campaign:{campaign.pk}:survey-remind:{community.pk}:{days_left}",
+                    url=reverse("campaigns:place", args=[campaign.pk, community.code]),
+                )
+            sent += 1
+    return sent
+
+
+@sweep("campaigns.problem_overdue", "专项整治问题逾期未整改：提醒责任单位和街道（WN-3）")
+def problem_overdue(now: dt.datetime) -> int:
+    """WN-3 follow-up: a problem past its rectification deadline is flagged once to its owner and the street."""
+    from .models import Problem
+
+    today = timezone.localdate(now)
+    flagged = 0
+    overdue = (
+        Problem.objects.overdue(today)
+        .filter(overdue_notified_at__isnull=True)
+        .select_related("owner", "investigation__survey__street")
+        .order_by("due_on", "id")[:500]
+    )
+    for problem in overdue:
+        survey = problem.investigation.survey
+        with transaction.atomic():
+            Problem.objects.filter(pk=problem.pk).update(overdue_notified_at=now)
+            audit.record(actor="系统", verb="problem.overdue", target=problem, place=survey.compound)
+            recipients = services.people_in(survey.street, OrgKind.STREET)
+            if problem.owner_id:
+                recipients += [
+                    p.person
+                    for p in problem.owner.positions.current().select_related("person").order_by("id")
+                ]
+            delivery.notify(
+                recipients=recipients,
+                subject=_("%(name)s：整改问题已逾期（期限 %(due)s）")
+                % {"name": survey.name, "due": problem.due_on},
+                body=problem.description,
+                key=f"campaign-problem:{problem.pk}:overdue",
+                url=reverse("campaigns:investigation", args=[problem.investigation_id]),
+                urgent=True,
+            )
+        flagged += 1
+    return flagged

@@ -76,3 +76,9 @@ def _site_urls(settings, monkeypatch):
     monkeypatch.setattr(nav, "_ENTRIES", [e for e in nav._ENTRIES if e.url_name.split(":")[0] in urls.LOADED])
     yield
     clear_url_caches()
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    """Uploaded attachments go to a temporary directory, not the developer's var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -145,3 +145,10 @@ def test_wn1_epmc_activities_over_the_api(world, login, django_assert_max_num_qu
     assert login(world.company_head).get(url).status_code == 404
     assert login(world.street_official).post(url, body, content_type="application/json").status_code == 403
     assert login(world.resident).get(f"{API}/epmc/idle").status_code == 403
+
+
+def test_openapi_document_describes_the_campaign_endpoints(client):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    paths = response.json()["paths"]
+    assert "/api/v1/campaigns/surveys/{survey_id}/review" in paths

@@ -111,3 +111,15 @@ def test_wn1_activities_visible_within_scope(world):
     assert EpmcActivity.objects.visible_to(world.party_secretary).count() == 1
     assert not EpmcActivity.objects.visible_to(world.other_street_official).exists()
     assert not EpmcActivity.objects.visible_to(world.company_head).exists()
+
+
+def test_wn1_attachments_download_only_within_scope(world, login, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    settings.MEDIA_ROOT = tmp_path
+    activity = _record(world, files=[SimpleUploadedFile("签到表.pdf", b"%PDF-1.4", "application/pdf")])
+    url = reverse("campaigns:epmc-attachment", args=[activity.attachments.get().pk])
+    response = login(world.street_official).get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content) == b"%PDF-1.4"
+    assert login(world.company_head).get(url).status_code == 404
