@@ -263,7 +263,7 @@ def _append_version(
         withdrawn=withdrawn,
         note=note,
         published_at=now,
-        published_by=_publisher_label(actor, item),
+        published_by=publisher_label(actor, item),
         prev_digest=chain.head_digest,
     )
     # Hash exactly what a database round trip will give back (JSON of plain values).
@@ -281,7 +281,7 @@ def contents_roundtrip(value):
     return json.loads(json.dumps(value, ensure_ascii=False))
 
 
-def _publisher_label(actor, item: BoardItem) -> str:
+def publisher_label(actor, item: BoardItem) -> str:
     """Who published, as the public sees it: the publishing organisation and the staff member's name."""
     org = item.organisation.name if item.organisation_id else item.get_party_display()
     name = getattr(actor, "name", "") or ""
