@@ -201,6 +201,15 @@ def place_view(request, pk: int, code: str):
     else:
         ctx["street_stats"] = services.stats_for(campaign, place)
     ctx["stat_rows"] = [(label, ctx["street_stats"].get(k, 0)) for k, label in services.STAT_LABELS.items()]
+    ctx["overdue_problems"] = (
+        Problem.objects.overdue()
+        .filter(
+            investigation__survey__campaign=campaign,
+            investigation__survey__compound__path__startswith=place.path,
+        )
+        .select_related("investigation__survey", "owner")
+        .order_by("due_on", "id")[:20]
+    )
     return render(request, "campaigns/place.html", ctx)
 
 
