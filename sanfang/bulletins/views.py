@@ -113,7 +113,15 @@ def compose(request: HttpRequest) -> HttpResponse:
     senders = permissions.sender_orgs_for(request.user, community)
     parties = permissions.community_parties(community)
     compounds = list(Place.objects.compounds().filter(path__startswith=community.path).order_by("name"))
-    initial = {"title": request.GET.get("title", ""), "case_ref": request.GET.get("case", "")}
+    if len(senders) == 1:
+        parties = [o for o in parties if o.pk != senders[0].pk]
+    # Preselect the party organisation and the three parties; compound party branches and the EPMC are optional.
+    preselected = [o.pk for o in parties if o.kind not in ("compound_party_org", "epmc")]
+    initial = {
+        "title": request.GET.get("title", ""),
+        "case_ref": request.GET.get("case", ""),
+        "recipients": preselected,
+    }
     form = BulletinForm(
         request.POST or None, initial=initial, senders=senders, parties=parties, compounds=compounds
     )
@@ -161,7 +169,6 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "recipients": recipients,
             "my_pending": my_pending,
             "can_acknowledge": bool(my_pending),
-            "form": AcknowledgeForm(),
             "case_url": links.case_url(bulletin.case_ref),
             "overdue": bulletin.ack_due_at is not None
             and bulletin.ack_due_at < timezone.now()

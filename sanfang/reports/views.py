@@ -19,7 +19,7 @@ from sanfang.directory.models import Place
 from sanfang.directory.scopes import Role, get_scope
 
 from . import documents, permissions, services
-from .forms import AnswerForm, OpinionForm, ReportForm, StartForm
+from .forms import OpinionForm, ReportForm, StartForm
 from .kinds import TYPES, ReportType, display_fields
 from .models import Opinion, Report, ReportRecipient, Status
 
@@ -201,7 +201,6 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             and not report.agenda_proposed_at,
             "gate": services.major_matter_for(report),
             "opinion_form": OpinionForm(),
-            "answer_form": AnswerForm(),
             "today": timezone.localdate(),
         },
     )
