@@ -34,15 +34,16 @@ TOPICS = [
     ("policy", "学习民法典物权编业主共有权相关规定"),
 ]
 
+# (agreed matter, the kind of organisation that carries it out)
 RESOLUTIONS = [
-    "物业公司在东侧空地施划临时停车位40个，并清理消防通道",
-    "物业公司联系电梯维保单位完成2号楼电梯全面检修并公示检修报告",
-    "业委会在小区公示栏公示管理规约修订征求意见稿，收集意见",
-    "居委会协调环卫所调整垃圾清运时间至早7点前",
-    "物业公司公示上半年物业费收支情况",
-    "业委会组织业主表决维修资金使用方案",
-    "物业公司完成路灯维修和绿化补植",
-    "居委会牵头召开共有部分收益分配协调会",
+    ("在东侧空地施划临时停车位40个，并清理消防通道", OrgKind.PROPERTY_COMPANY),
+    ("联系电梯维保单位完成2号楼电梯全面检修并公示检修报告", OrgKind.PROPERTY_COMPANY),
+    ("在小区公示栏公示管理规约修订征求意见稿，收集业主意见", OrgKind.OWNERS_COMMITTEE),
+    ("协调环卫所将垃圾清运时间调整至早7点前", OrgKind.RESIDENTS_COMMITTEE),
+    ("公示上半年物业费收支情况", OrgKind.PROPERTY_COMPANY),
+    ("组织业主表决专项维修资金使用方案", OrgKind.OWNERS_COMMITTEE),
+    ("完成路灯维修和绿化补植", OrgKind.PROPERTY_COMPANY),
+    ("牵头召开共有部分收益分配协调会", OrgKind.RESIDENTS_COMMITTEE),
 ]
 
 
@@ -92,8 +93,13 @@ def _home_year(ctx: DemoContext) -> None:
     today = ctx.today
     orgs = _orgs(community)
     company = Organisation.objects.serving(ctx.home_compound).first()
-    owners = [o for o in [company, (orgs.get(OrgKind.OWNERS_COMMITTEE) or [None])[0]] if o is not None]
-    owners += orgs.get(OrgKind.RESIDENTS_COMMITTEE, [])[:1]
+    home_oc = Organisation.objects.filter(kind=OrgKind.OWNERS_COMMITTEE, place=ctx.home_compound).first()
+    rc = (orgs.get(OrgKind.RESIDENTS_COMMITTEE) or [None])[0]
+    owners = {
+        OrgKind.PROPERTY_COMPANY: company or rc,
+        OrgKind.OWNERS_COMMITTEE: home_oc or rc,
+        OrgKind.RESIDENTS_COMMITTEE: rc,
+    }
     raisers = [p["oc"], p["company"], p["rc"], p["party"], p["cparty"]]
     topics = iter(TOPICS * 3)
     res_texts = iter(RESOLUTIONS * 4)
@@ -107,6 +113,7 @@ def _home_year(ctx: DemoContext) -> None:
         past.append(meeting)
     for n, meeting in enumerate(past):
         _hold(ctx, meeting, office, convener, raisers, topics, res_texts, owners, absent=n % 2 == 1)
+        _settle(ctx, meeting)
     # One ad-hoc meeting, months ago, for an emergency.
     if past:
         when = past[len(past) // 2].date + dt.timedelta(days=14)
@@ -128,23 +135,7 @@ def _home_year(ctx: DemoContext) -> None:
         )
         services.add_default_participants(adhoc)
         _hold(ctx, adhoc, office, convener, raisers, topics, res_texts, owners, absent=False, items=1)
-    # Some resolutions done, some on time, some overdue (the rest stay open).
-    for n, res in enumerate(Resolution.objects.filter(community=community).order_by("due_on", "id")):
-        if res.due_on and res.due_on < today and n % 3 != 2:
-            done_at = timezone.make_aware(
-                dt.datetime.combine(res.due_on - dt.timedelta(days=n % 4), dt.time(16, 0))
-                if n % 5 != 4
-                else dt.datetime.combine(res.due_on + dt.timedelta(days=3), dt.time(16, 0))
-            )
-            services.add_progress(
-                actor=p["company"] if res.owner.kind == OrgKind.PROPERTY_COMPANY else office,
-                resolution=res,
-                text="已按会议要求办理完毕，附现场照片。",
-                done=True,
-            )
-            Resolution.objects.filter(pk=res.pk).update(done_at=done_at)
-        elif res.status == Resolution.Status.OPEN:
-            services.add_progress(actor=office, resolution=res, text="正在推进，已约谈责任方负责人。")
+        _settle(ctx, adhoc)
     # The next regular meeting: agenda window open, items raised, overdue resolutions listed for follow-up.
     upcoming = None
     for year, month in schedule.periods_between(today, today + dt.timedelta(days=70)):
@@ -199,8 +190,12 @@ def _hold(
     accepted = list(meeting.agenda_items.accepted().order_by("position", "id"))
     entries = {
         str(item.pk): {
-            "discussion": "三方充分发表意见，业主代表反映了具体情况。",
-            "decision": "会议同意按议定事项办理，由联席会议办公室督办。",
+            "discussion": "责任方汇报了办理进展和未按期办结的原因。"
+            if item.kind == "follow_up"
+            else "三方充分发表意见，业主代表反映了具体情况。",
+            "decision": "继续督办，责任方限期办结并向联席会议办公室报告。"
+            if item.kind == "follow_up"
+            else "会议同意按议定事项办理，由联席会议办公室督办。",
         }
         for item in accepted
     }
@@ -208,13 +203,36 @@ def _hold(
     for item in accepted:
         if item.kind == "follow_up":
             continue
+        text, kind = next(res_texts)
         services.add_resolution(
             actor=office,
             meeting=meeting,
-            text=next(res_texts),
-            owner=owners[rng.randrange(len(owners))],
+            text=text,
+            owner=owners[kind],
             working_days=rng.choice([5, 10, 15, 20]),
             agenda_item=item,
         )
     minutes = meeting.documents.get(kind="minutes")
     services.sign_off(actor=convener, document=minutes, version=minutes.version)
+
+
+def _settle(ctx: DemoContext, meeting: Meeting) -> None:
+    """Most resolutions done on time, one in five late, one in four left open (so it becomes overdue)."""
+    p = ctx.personas
+    today = ctx.today
+    for res in Resolution.objects.filter(meeting=meeting).select_related("owner").order_by("id"):
+        if res.due_on is None or res.due_on >= today or ctx.rng.random() < 0.25:
+            services.add_progress(actor=p["office"], resolution=res, text="正在推进，已约谈责任方负责人。")
+            continue
+        late = ctx.rng.random() < 0.2
+        day = (
+            res.due_on + dt.timedelta(days=3)
+            if late
+            else res.due_on - dt.timedelta(days=ctx.rng.randint(0, 3))
+        )
+        actor = p["company"] if res.owner.kind == OrgKind.PROPERTY_COMPANY else p["office"]
+        services.add_progress(
+            actor=actor, resolution=res, text="已按会议要求办理完毕，附现场照片。", done=True
+        )
+        done_at = timezone.make_aware(dt.datetime.combine(min(day, today), dt.time(16, 0)))
+        Resolution.objects.filter(pk=res.pk).update(done_at=done_at)

@@ -18,7 +18,7 @@ from sanfang.core import audit, delivery
 from sanfang.core import calendar as workcal
 from sanfang.core.errors import Conflict, RuleViolation
 from sanfang.directory.models import Organisation, OrgKind, Person, Place, PlaceKind, Position
-from sanfang.directory.naming import position_title
+from sanfang.directory.naming import position_title as _directory_title
 from sanfang.directory.scopes import Role, get_scope
 from sanfang.directory.services import convener_for, epmc_lead_for
 
@@ -38,6 +38,21 @@ from .models import (
 )
 
 MAX_RESOLUTION_DAYS = 250
+
+
+def position_title(position) -> str:
+    """The JM-3 "position" of a person: directory.naming's title without the organisation/title overlap
+    ("城东社区党委" + "党委书记" → "城东社区党委书记", not "城东社区党委党委书记")."""
+    full = _directory_title(position)
+    org, title = position.organisation.name, position.title
+    if not full.startswith(org) or full == title:
+        return full
+    for k in range(min(len(org), len(title)), 0, -1):
+        if org.endswith(title[:k]):
+            return org + title[k:]
+    return full
+
+
 logger = logging.getLogger(__name__)
 
 
@@ -893,7 +908,10 @@ def render_notice(meeting: Meeting) -> tuple[str, str]:
         contact = office.contact if office.contact_public and office.contact else ""
         lines.append(
             _("联系人：%(who)s%(contact)s")
-            % {"who": m.position(office), "contact": f"，电话：{contact}" if contact else ""}
+            % {
+                "who": m.name(office.person, position_title(office)),
+                "contact": f"，电话：{contact}" if contact else "",
+            }
         )
     lines.append("")
     lines.append(_("%(community)s三方联动联席会议办公室") % {"community": meeting.community.name})

@@ -413,3 +413,14 @@ def test_jm4_signed_document_cannot_change_through_the_admin(world, meeting, log
     assert doc.body != "篡改" and doc.version == 1
     r = client.post(f"/admin/meetings/meetingdocument/{doc.pk}/delete/", {"post": "yes"})
     assert MeetingDocument.objects.filter(pk=doc.pk).exists()
+
+
+def test_jm3_position_title_does_not_repeat_the_organisation_suffix(world):
+    from sanfang.directory.models import Position
+
+    pos = Position.objects.get(person=world.party_secretary)
+    assert services.position_title(pos) == "城东社区党委书记"
+    pos = Position.objects.get(person=world.compound_party_head)
+    assert services.position_title(pos) == "幸福家园党支部书记"
+    pos = Position.objects.get(person=world.oc_member)
+    assert services.position_title(pos) == "幸福家园业主委员会业委会主任"
