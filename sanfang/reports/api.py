@@ -71,6 +71,7 @@ class ReportOut(Schema):
     submitted_at: dt.datetime
     has_attachment: bool
     agenda_ref: str
+    follows_id: int | None
     recipients: list[RecipientOut]
     opinions: list[OpinionOut]
 
@@ -86,6 +87,7 @@ class ReportIn(Schema):
     oral: bool = False
     oral_reporter: str = ""
     oral_at: dt.datetime | None = None
+    follows_id: int | None = None
 
 
 class OpinionIn(Schema):
@@ -118,6 +120,7 @@ def _out(r: Report) -> ReportOut:
         submitted_at=r.submitted_at,
         has_attachment=bool(r.attachment),
         agenda_ref=r.agenda_ref,
+        follows_id=r.follows_id,
         recipients=[
             RecipientOut(
                 kind=x.kind,
@@ -216,11 +219,14 @@ def create_report(request, payload: ReportIn):
         "recipients": payload.recipients,
     }
     if payload.oral:
+        if payload.follows_id:
+            raise RuleViolation(_("口头报告不能作为续报记录，请书面续报。"), field="follows_id")
         report = services.record_oral_report(
             oral_reporter=payload.oral_reporter, oral_at=payload.oral_at, **common
         )
     else:
-        report = services.file_report(**common)
+        follows = permissions.get_report_for(request.auth, payload.follows_id) if payload.follows_id else None
+        report = services.file_report(follows=follows, **common)
     return Status(201, _one(request.auth, report.pk))
 
 

@@ -99,6 +99,15 @@ class Report(models.Model):
     oral_at = models.DateTimeField(_("口头报告时间"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("报送时间"), default=timezone.now, db_index=True)
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    follows = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        related_name="follow_ups",
+        null=True,
+        blank=True,
+        verbose_name=_("续报的报告"),
+        help_text=_("出现新情况时，对原报告的续报（PN-5）"),
+    )
     agenda_ref = models.CharField(_("联席会议议题"), max_length=200, blank=True)
     agenda_proposed_at = models.DateTimeField(_("提交联席会议时间"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1)

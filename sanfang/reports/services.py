@@ -88,6 +88,7 @@ def _create(
     attachment=None,
     oral_reporter="",
     oral_at=None,
+    follows=None,
     now=None,
 ) -> Report:
     at = now or timezone.now()
@@ -104,6 +105,7 @@ def _create(
         oral_reporter=oral_reporter,
         oral_at=oral_at,
         submitted_at=at,
+        follows=follows,
     )
     if attachment is not None:
         report.attachment = attachment
@@ -112,6 +114,14 @@ def _create(
         [ReportRecipient(report=report, kind=k, organisation=o) for k, o in targets.items()]
     )
     return report
+
+
+def _check_follows(follows: Report | None, *, compound: Place, reporting_org: Organisation) -> None:
+    """A follow-up report (new situation, PN-5) continues a report of the same compound and reporting party."""
+    if follows is None:
+        return
+    if follows.compound_id != compound.pk or follows.reporting_org_id != reporting_org.pk:
+        raise RuleViolation(_("续报只能针对本单位就同一小区报送的报告。"), field="follows")
 
 
 @transaction.atomic
@@ -126,6 +136,7 @@ def file_report(
     fields: dict,
     recipients: Iterable[str] | None = None,
     attachment=None,
+    follows: Report | None = None,
     now: dt.datetime | None = None,
 ) -> Report:
     """PN-4: the Owners' Committee or property company reports a matter in writing, with the fields its type
@@ -137,6 +148,7 @@ def file_report(
         raise PermissionDenied
     values = clean_fields(report_type, fields or {})
     _check_attachment(attachment)
+    _check_follows(follows, compound=compound, reporting_org=reporting_org)
     report = _create(
         actor=actor,
         compound=compound,
@@ -148,6 +160,7 @@ def file_report(
         targets=targets,
         mode=Mode.WRITTEN,
         attachment=attachment,
+        follows=follows,
         now=now,
     )
     audit.record(

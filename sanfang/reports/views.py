@@ -110,6 +110,9 @@ def compose(request: HttpRequest, report_type: str) -> HttpResponse:
     if compound is None or not get_scope(request.user).reaches(compound):
         raise Http404
     oral = request.GET.get("mode") == "oral"
+    follows = None
+    if request.GET.get("follows", "").isdigit():
+        follows = permissions.get_report_for(request.user, int(request.GET["follows"]))
     if oral:
         if not permissions.can_record_oral(request.user, compound.community):
             raise PermissionDenied
@@ -124,7 +127,7 @@ def compose(request: HttpRequest, report_type: str) -> HttpResponse:
         report_type=report_type,
         reporters=reporters,
         oral=oral,
-        initial={"title": ""},
+        initial={"title": _("续报：%(title)s") % {"title": follows.title} if follows else ""},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -154,6 +157,7 @@ def compose(request: HttpRequest, report_type: str) -> HttpResponse:
                     fields=form.type_values(),
                     recipients=data["recipients"],
                     attachment=data.get("attachment"),
+                    follows=follows,
                 )
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
@@ -169,6 +173,7 @@ def compose(request: HttpRequest, report_type: str) -> HttpResponse:
             "type_label": ReportType(report_type).label,
             "spec": TYPES[report_type],
             "oral": oral,
+            "follows": follows,
         },
     )
 
@@ -200,6 +205,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_propose": permissions.can_propose_agenda(request.user, report)
             and not report.agenda_proposed_at,
             "gate": services.major_matter_for(report),
+            "follow_ups": list(report.follow_ups.visible_to(request.user).order_by("submitted_at", "pk")),
+            "follows": Report.objects.visible_to(request.user).filter(pk=report.follows_id).first()
+            if report.follows_id
+            else None,
             "opinion_form": OpinionForm(),
             "today": timezone.localdate(),
         },

@@ -211,3 +211,30 @@ def test_pn4_api_refuses_outsiders_and_bad_fields(world, login):
         f"/api/v1/reports/{r.pk}/opinions", {"text": "x"}, content_type="application/json"
     )
     assert wrong.status_code == 404  # company X filed nothing here and receives nothing
+
+
+def test_pn5_reporting_party_files_a_follow_up_from_the_report_page(world, login):
+    first = file_fund_use(world)
+    client = login(world.oc_member)
+    page = client.get(f"/reports/{first.pk}/").content.decode()
+    assert f"follows={first.pk}" in page
+    form = client.get(f"/reports/new/fund_use/?compound={world.compound_a1.code}&follows={first.pk}")
+    assert "续报" in form.content.decode()
+    data = {
+        "reporting_org": world.oc_a1.pk,
+        "title": "续报",
+        "summary": "新情况",
+        "recipients": ["street"],
+        **FUND_FIELDS,
+    }
+    response = client.post(
+        f"/reports/new/fund_use/?compound={world.compound_a1.code}&follows={first.pk}", data
+    )
+    assert response.status_code == 302
+    assert Report.objects.get(follows=first).title == "续报"
+    assert (
+        login(world.other_street_official)
+        .get(f"/reports/new/fund_use/?compound={world.compound_a1.code}&follows={first.pk}")
+        .status_code
+        == 404
+    )

@@ -326,3 +326,28 @@ def test_pn5_todos_page_lists_the_opinion_to_answer(world, login, monkeypatch):
     op = services.give_opinion(actor=world.rc_member, report=report, text="请说明")
     body = login(world.oc_member).get("/todos/").content.decode()
     assert f"/reports/{report.pk}/#opinion-{op.pk}" in body
+
+
+def test_pn5_new_situation_is_reported_as_a_follow_up_of_the_same_party_and_compound(world):
+    first = file_fund_use(world)
+    follow = file_fund_use(world, title="续报：屋面防水施工中发现管道破损", follows=first)
+    assert follow.follows == first and list(first.follow_ups.all()) == [follow]
+    staff_fields = {
+        "post": "项目经理",
+        "previous_person": "王强",
+        "new_person": "李明",
+        "new_contact": "0714-7300002",
+        "effective_date": "2026-07-01",
+        "reason": "调任",
+    }
+    with pytest.raises(RuleViolation):
+        services.file_report(
+            actor=world.company_head,
+            compound=world.compound_a1,
+            report_type=ReportType.STAFF_CHANGE,
+            reporting_org=world.company_x,
+            title="x",
+            summary="y",
+            fields=staff_fields,
+            follows=first,
+        )
