@@ -363,3 +363,58 @@ def epmc_records_docx(community, start: dt.date, end: dt.date) -> bytes:
         if files:
             doc.add_paragraph(_("附件：%(files)s") % {"files": "、".join(files)})
     return _docx_bytes(doc)
+
+
+def rollup_docx(campaign: Campaign, rows: list[dict]) -> bytes:
+    """WN-4: the county's compilation of every street's progress report, with the statistics, for reporting upward."""
+    doc = _doc(
+        _("%(title)s进展情况汇总") % {"title": campaign.title},
+        _("报告截止日期：%(due)s") % {"due": campaign.report_due.strftime("%Y年%m月%d日")},
+    )
+    submitted = [r for r in rows if r["submitted"]]
+    late = [r["street"].name for r in submitted if r["late"]]
+    missing = [r["street"].name for r in rows if not r["submitted"]]
+    total = services.totals(rows)
+    doc.add_heading(_("一、总体情况"), level=2)
+    doc.add_paragraph(
+        _(
+            "全县共有住宅小区 %(compounds)d 个，已摸排 %(surveyed)d 个，纳入整治范围 %(in_scope)d 个，"
+            "已调查核实 %(investigated)d 个，发现问题 %(problems)d 个，已整改 %(rectified)d 个。"
+        )
+        % total
+    )
+    doc.add_paragraph(
+        _("%(n)d 个街道（乡镇）报送了进展报告%(late)s%(missing)s。")
+        % {
+            "n": len(submitted),
+            "late": _("，其中逾期报送：%(names)s") % {"names": "、".join(late)} if late else "",
+            "missing": _("；未报送：%(names)s") % {"names": "、".join(missing)} if missing else "",
+        }
+    )
+    keys = ["compounds", "surveyed", "in_scope", "investigated", "problems", "rectified"]
+    table = doc.add_table(rows=1, cols=len(keys) + 1)
+    table.style = "Table Grid"
+    for cell, text in zip(
+        table.rows[0].cells, [_("街道（乡镇）")] + [str(services.STAT_LABELS[k]) for k in keys], strict=True
+    ):
+        cell.text = text
+    for row in rows:
+        cells = table.add_row().cells
+        cells[0].text = row["street"].name
+        for i, k in enumerate(keys, start=1):
+            cells[i].text = str(row["stats"].get(k, 0))
+    doc.add_heading(_("二、各街道（乡镇）报告摘要"), level=2)
+    for row in submitted:
+        report = row["report"]
+        doc.add_heading(row["street"].name + (_("（逾期报送）") if row["late"] else ""), level=3)
+        for label, text in (
+            (_("基本情况"), report.basic_situation),
+            (_("主要做法和措施"), report.measures),
+            (_("存在的问题"), report.problems),
+            (_("意见建议"), report.suggestions),
+        ):
+            doc.add_paragraph(f"{label}：{text}")
+        doc.add_paragraph(
+            _("联系人：%(name)s　%(phone)s") % {"name": report.contact_name, "phone": report.contact_phone}
+        )
+    return _docx_bytes(doc)

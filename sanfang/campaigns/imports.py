@@ -26,6 +26,7 @@ from sanfang.directory.models import Organisation, OrgKind, Place, PlaceKind
 from . import permissions, services
 from .models import Campaign, CompoundSurvey, CompoundType, DisclosureStatus, HousingNature, ManagementMode
 
+MAX_BYTES = 5 * 1024 * 1024
 YES = {"是", "有", "y", "yes", "true", "1", "√"}
 NO = {"否", "无", "n", "no", "false", "0", ""}
 FEE_REGIMES = {"包干制": "lump_sum", "酬金制": "commission"}

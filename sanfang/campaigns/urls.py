@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/at/<str:code>/", views.place_view, name="place"),
     path("<int:pk>/surveys.xlsx", views.surveys_xlsx, name="surveys-xlsx"),
     path("<int:pk>/rollup.xlsx", views.rollup_xlsx, name="rollup-xlsx"),
+    path("<int:pk>/rollup.docx", views.rollup_docx, name="rollup-docx"),
     path("<int:pk>/import/", views.survey_import, name="import"),
     path("<int:pk>/import/template.xlsx", views.import_template, name="import-template"),
     path("<int:pk>/compounds/<str:code>/survey/", views.survey_start, name="survey-start"),

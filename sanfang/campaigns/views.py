@@ -30,6 +30,7 @@ from .models import (
     Problem,
     ProgressNote,
     ProgressReport,
+    SurveyStatus,
 )
 
 
@@ -176,10 +177,22 @@ def place_view(request, pk: int, code: str):
         .order_by("code")
     )
     rows = [{"compound": c, "survey": surveys.get(c.pk)} for c in compounds]
+    show = request.GET.get("show", "")
+    if show == "scope":
+        rows = [r for r in rows if r["survey"] and r["survey"].in_scope]
+    elif show == "review":
+        rows = [
+            r
+            for r in rows
+            if r["survey"] and r["survey"].status in (SurveyStatus.SUBMITTED, SurveyStatus.STREET_APPROVED)
+        ]
+    elif show == "missing":
+        rows = [r for r in rows if not r["survey"] or r["survey"].editable]
     ctx = {
         "campaign": campaign,
         "place": place,
         "rows": rows,
+        "show": show,
         "labels": services.STAT_LABELS,
         "can_fill": permissions.can_fill_survey_at(request.user, place) and campaign.is_open,
         "can_review_street": scope.is_superuser or scope.has_role(Role.STREET, at=place),
@@ -229,6 +242,17 @@ def surveys_xlsx(request, pk: int):
     )
     data = documents.survey_table_xlsx(campaign, qs, place.name)
     return _file(data, f"小区摸排认定表-{place.name}.xlsx", documents.XLSX)
+
+
+@login_required
+def rollup_docx(request, pk: int):
+    """WN-4: every street's report compiled into one document for the county."""
+    campaign = permissions.get_campaign_for(request.user, pk)
+    scope = get_scope(request.user)
+    if not (scope.is_superuser or scope.has_role(Role.COUNTY, at=campaign.county)):
+        raise PermissionDenied
+    data = documents.rollup_docx(campaign, services.rollup(campaign))
+    return _file(data, f"进展情况汇总-{campaign.title}.docx", documents.DOCX)
 
 
 @login_required
@@ -397,7 +421,9 @@ def survey_import(request, pk: int):
         raise PermissionDenied
     form = forms.ImportForm(request.POST or None, request.FILES or None)
     errors: list[str] = []
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and form.cleaned_data["file"].size > imports.MAX_BYTES:
+        form.add_error("file", _("文件超过 5 MB，请分批导入。"))
+    elif request.method == "POST" and form.is_valid():
         try:
             result = imports.import_surveys(
                 actor=request.user,

@@ -148,3 +148,41 @@ def test_wn4_progress_report_docx_has_the_four_sections_and_contact(world, campa
     text = "\n".join(p.text for p in Document(io.BytesIO(documents.progress_report_docx(report))).paragraphs)
     for heading in ("一、基本情况", "二、主要做法和措施", "三、存在的问题", "四、意见建议", "联系人：陈志强"):
         assert heading in text
+
+
+def test_wn4_county_compiles_every_streets_report_into_one_docx(world, login, campaign):
+    report = services.report_for(campaign, world.street_a)
+    report = services.save_report(
+        actor=world.street_official,
+        report=report,
+        version=None,
+        basic_situation="兴国镇基本情况",
+        measures="措施",
+        problems="问题",
+        suggestions="建议",
+        contact_name="陈志强",
+        contact_phone="0714-7312001",
+    )
+    services.submit_report(actor=world.street_official, report=report)
+    response = login(world.county_official).get(reverse("campaigns:rollup-docx", args=[campaign.pk]))
+    text = "\n".join(p.text for p in Document(io.BytesIO(response.content)).paragraphs)
+    assert "兴国镇基本情况" in text and "未报送：富池镇" in text
+    assert (
+        login(world.street_official).get(reverse("campaigns:rollup-docx", args=[campaign.pk])).status_code
+        == 403
+    )
+
+
+def test_wn3_street_view_filters_the_in_scope_set(world, login, campaign, submitted):
+    services.start_survey(actor=world.rc_member, campaign=campaign, compound=world.compound_a2)
+    services.adjust_scope(
+        actor=world.street_official,
+        survey=CompoundSurvey.objects.get(compound=world.compound_a2),
+        in_scope=False,
+        reason="单位自管",
+    )
+    url = reverse("campaigns:place", args=[campaign.pk, world.street_a.code])
+    html = login(world.street_official).get(url + "?show=scope").content.decode()
+    assert "和谐苑" not in html
+    html = login(world.street_official).get(url + "?show=missing").content.decode()
+    assert "和谐苑" in html
