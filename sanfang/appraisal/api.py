@@ -434,7 +434,7 @@ def public_result(request, pk: int):
             rank=s.rank,
             grade=s.grade,
         )
-        for s in rnd.subjects.select_related("organisation").order_by("kind", "rank", "order")
+        for s in queries.ordered_subjects(rnd)
     ]
 
 

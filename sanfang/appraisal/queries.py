@@ -48,7 +48,7 @@ def result_rows(rnd: Round) -> list[dict]:
     criteria = list(rnd.standard.criteria.all())
     tree = [c for c, _d in scoring.ordered_tree(criteria) if c in scoring.leaves(criteria)]
     rows = []
-    for s in rnd.subjects.select_related("organisation").order_by("kind", "rank", "order"):
+    for s in ordered_subjects(rnd):
         score = scoring.score_subject(rnd.standard, criteria, s.kind, s.distribution, s.indicators)
         details = []
         for c in tree:
@@ -68,6 +68,16 @@ def result_rows(rnd: Round) -> list[dict]:
             )
         rows.append({"subject": s, "details": details, "score": score})
     return rows
+
+
+KIND_ORDER = {kind.value: i for i, kind in enumerate(SubjectKind)}
+
+
+def ordered_subjects(rnd: Round) -> list[Subject]:
+    """RC first, then Owners' Committees, then companies; by rank within each kind."""
+    subjects = list(rnd.subjects.select_related("organisation"))
+    subjects.sort(key=lambda s: (KIND_ORDER.get(s.kind, 9), s.rank or 10**6, s.order, s.pk))
+    return subjects
 
 
 def _levels():

@@ -722,7 +722,7 @@ def public_result(request: HttpRequest, pk: int) -> HttpResponse:
     rnd = Round.objects.select_related("community", "street").filter(pk=pk).first()
     if rnd is None or not rnd.is_public:
         raise Http404
-    subjects = rnd.subjects.select_related("organisation").order_by("kind", "rank", "order")
+    subjects = queries.ordered_subjects(rnd)
     counts = rnd.objections.aggregate(
         n=Count("id"), answered=Count("id", filter=Q(answered_at__isnull=False))
     )
