@@ -24,7 +24,7 @@ from sanfang.cases.models import (
 )
 from sanfang.core.errors import Conflict, RuleViolation
 from sanfang.core.models import AuditEvent, Message
-from sanfang.core.testing import make_org, make_person, appoint
+from sanfang.core.testing import appoint, make_org, make_person
 from sanfang.directory.models import OrgKind
 
 pytestmark = pytest.mark.django_db
