@@ -219,3 +219,8 @@ def test_the_openapi_document_describes_the_board_endpoints(client, db):
     paths = response.json()["paths"]
     assert "/api/v1/publicity/boards/{code}" in paths
     assert "/api/v1/publicity/items/{item_id}/publish" in paths
+
+
+def test_the_board_reads_in_english_too(client, published):
+    html = client.get(board_url(published), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Public board" in html and "Price complaint hotline" in html and "Overdue, not published" in html
