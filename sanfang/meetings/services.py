@@ -47,10 +47,14 @@ def position_title(position) -> str:
     org, title = position.organisation.name, position.title
     if not full.startswith(org) or full == title:
         return full
-    for k in range(min(len(org), len(title)), 0, -1):
-        if org.endswith(title[:k]):
-            return org + title[k:]
+    for suffix in ORG_SUFFIXES:
+        if org.endswith(suffix) and title.startswith(suffix):
+            return org + title[len(suffix) :]
     return full
+
+
+# Organisation-type words that end a name and also start a title ("城东社区党委" + "党委书记").
+ORG_SUFFIXES = ("党总支", "党支部", "党委", "支部", "居委会", "业委会")
 
 
 logger = logging.getLogger(__name__)
