@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
@@ -40,30 +42,30 @@ def _d(value) -> str:
 
 # ---- the survey table ----------------------------------------------------------------------------------------
 
-SURVEY_COLUMNS: list[tuple[str, int]] = [
-    (_("序号"), 6),
-    (_("街道（乡镇）"), 12),
-    (_("社区"), 12),
-    (_("小区名称"), 18),
-    (_("地址"), 24),
-    (_("建成年份"), 8),
-    (_("楼栋数"), 7),
-    (_("户数"), 7),
-    (_("建筑面积（㎡）"), 11),
-    (_("房屋性质"), 10),
-    (_("是否老旧小区"), 8),
-    (_("管理模式"), 14),
-    (_("物业服务企业"), 22),
-    (_("合同期限"), 22),
-    (_("收费方式"), 8),
-    (_("收费标准"), 22),
-    (_("是否成立业委会"), 8),
-    (_("业委会任期届满"), 12),
-    (_("收费信息公示情况"), 12),
-    (_("初步认定类型"), 16),
-    (_("是否纳入整治范围"), 9),
-    (_("审核状态"), 10),
-    (_("备注"), 20),
+SURVEY_COLUMNS: list[tuple[Any, int]] = [
+    (_lazy("序号"), 6),
+    (_lazy("街道（乡镇）"), 12),
+    (_lazy("社区"), 12),
+    (_lazy("小区名称"), 18),
+    (_lazy("地址"), 24),
+    (_lazy("建成年份"), 8),
+    (_lazy("楼栋数"), 7),
+    (_lazy("户数"), 7),
+    (_lazy("建筑面积（㎡）"), 11),
+    (_lazy("房屋性质"), 10),
+    (_lazy("是否老旧小区"), 8),
+    (_lazy("管理模式"), 14),
+    (_lazy("物业服务企业"), 22),
+    (_lazy("合同期限"), 22),
+    (_lazy("收费方式"), 8),
+    (_lazy("收费标准"), 22),
+    (_lazy("是否成立业委会"), 8),
+    (_lazy("业委会任期届满"), 12),
+    (_lazy("收费信息公示情况"), 12),
+    (_lazy("初步认定类型"), 16),
+    (_lazy("是否纳入整治范围"), 9),
+    (_lazy("审核状态"), 10),
+    (_lazy("备注"), 20),
 ]
 
 
@@ -107,8 +109,8 @@ def _title_rows(ws, title: str, subtitle: str, width: int) -> None:
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
 
 
-def _head(ws, columns: list[tuple[str, int]]) -> None:
-    ws.append([label for label, _w in columns])
+def _head(ws, columns: list[tuple[Any, int]]) -> None:
+    ws.append([str(label) for label, _w in columns])
     row = ws.max_row
     for i, (_label, width) in enumerate(columns, start=1):
         cell = ws.cell(row=row, column=i)

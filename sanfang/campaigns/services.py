@@ -15,6 +15,7 @@ from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from sanfang.core import audit, delivery, extensions
 from sanfang.core.calendar import add_working_days
@@ -690,17 +691,17 @@ def rectify_problem(*, actor, problem: Problem, rectification: str) -> Problem:
 # Statistics, progress reports and the roll-up (WN-4)
 
 STAT_LABELS = {
-    "compounds": _("小区总数"),
-    "surveyed": _("已摸排"),
-    "approved": _("已审定"),
-    "in_scope": _("纳入整治"),
-    "investigated": _("已调查核实"),
-    "compliant": _("规范"),
-    "mostly": _("基本规范"),
-    "non_compliant": _("不规范"),
-    "problems": _("发现问题"),
-    "rectified": _("已整改"),
-    "problems_overdue": _("整改逾期"),
+    "compounds": _lazy("小区总数"),
+    "surveyed": _lazy("已摸排"),
+    "approved": _lazy("已审定"),
+    "in_scope": _lazy("纳入整治"),
+    "investigated": _lazy("已调查核实"),
+    "compliant": _lazy("规范"),
+    "mostly": _lazy("基本规范"),
+    "non_compliant": _lazy("不规范"),
+    "problems": _lazy("发现问题"),
+    "rectified": _lazy("已整改"),
+    "problems_overdue": _lazy("整改逾期"),
 }
 
 
