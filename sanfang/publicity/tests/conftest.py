@@ -137,3 +137,14 @@ def _tolerant_nav(monkeypatch):
             nav._ENTRIES[:] = saved
 
     monkeypatch.setattr(context_processors, "items_for", items_for)
+
+
+@pytest.fixture(autouse=True)
+def _chinese_first():
+    """Each test starts in the source language (a request in English leaves its language active in the thread)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
