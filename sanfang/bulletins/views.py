@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from sanfang.core.errors import DomainError
 from sanfang.directory.models import Organisation, Place
-from sanfang.directory.scopes import get_scope
+from sanfang.directory.scopes import Role, get_scope
 
 from . import links, permissions, services
 from .forms import AcknowledgeForm, BulletinForm
@@ -82,9 +82,56 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "box": box,
             "boxes": BOXES,
             "can_compose": bool(_communities_for(request.user)),
+            "can_overview": scope.is_superuser or scope.has_role(*OVERSIGHT_ROLES),
             "now": timezone.now(),
         },
     )
+
+
+OVERSIGHT_ROLES = (Role.STREET, Role.COUNTY, Role.PARTY_ORG, Role.RESIDENTS_COMMITTEE)
+
+
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    """Per community, this year: bulletins, urgent ones, late or missing acknowledgements, escalations (PN-3)."""
+    scope = get_scope(request.user)
+    if not (scope.is_superuser or scope.has_role(*OVERSIGHT_ROLES)):
+        raise PermissionDenied
+    roles = None if scope.is_superuser else OVERSIGHT_ROLES
+    communities = Place.objects.communities().filter(scope.place_q("path", roles=roles))
+    page = Paginator(communities.select_related("parent").order_by("path"), 50).get_page(
+        request.GET.get("page")
+    )
+    ids = [c.pk for c in page.object_list]
+    now = timezone.now()
+    year = timezone.localdate().year
+    bulletins = {
+        row["community"]: row
+        for row in Bulletin.objects.filter(community_id__in=ids, sent_at__year=year)
+        .values("community")
+        .annotate(
+            total=Count("pk"),
+            urgent=Count("pk", filter=Q(urgency="urgent")),
+            escalated=Count("pk", filter=Q(escalation_level__gt=0)),
+        )
+        .order_by()
+    }
+    acks = {
+        row["bulletin__community"]: row
+        for row in BulletinRecipient.objects.filter(
+            bulletin__community_id__in=ids, bulletin__sent_at__year=year, bulletin__ack_due_at__isnull=False
+        )
+        .values("bulletin__community")
+        .annotate(
+            required=Count("pk"),
+            in_time=Count("pk", filter=Q(acknowledged_at__lte=F("bulletin__ack_due_at"))),
+            late=Count("pk", filter=Q(acknowledged_at__gt=F("bulletin__ack_due_at"))),
+            missing=Count("pk", filter=Q(acknowledged_at__isnull=True, bulletin__ack_due_at__lt=now)),
+        )
+        .order_by()
+    }
+    rows = [{"community": c, "b": bulletins.get(c.pk, {}), "a": acks.get(c.pk, {})} for c in page.object_list]
+    return render(request, "bulletins/overview.html", {"page": page, "rows": rows, "year": year})
 
 
 def _communities_for(user) -> list[Place]:

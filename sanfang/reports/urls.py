@@ -7,6 +7,7 @@ app_name = "reports"
 urlpatterns = [
     path("", views.report_list, name="list"),
     path("new/", views.start, name="start"),
+    path("overview/", views.overview, name="overview"),
     path("new/<str:report_type>/", views.compose, name="compose"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/receive/", views.receive, name="receive"),

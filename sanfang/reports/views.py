@@ -77,8 +77,54 @@ def report_list(request: HttpRequest) -> HttpResponse:
             "current_type": report_type,
             "current_status": status,
             "can_start": scope.has_role(*FILER_ROLES, *RECEIVER_ROLES),
+            "can_overview": scope.is_superuser or scope.has_role(*OVERSIGHT_ROLES),
         },
     )
+
+
+OVERSIGHT_ROLES = (Role.STREET, Role.COUNTY, Role.PARTY_ORG, Role.RESIDENTS_COMMITTEE)
+
+
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    """Per community: open reports, opinions waiting for an answer and overdue ones (PN-4, PN-5)."""
+    scope = get_scope(request.user)
+    if not (scope.is_superuser or scope.has_role(*OVERSIGHT_ROLES)):
+        raise PermissionDenied
+    roles = None if scope.is_superuser else OVERSIGHT_ROLES
+    communities = Place.objects.communities().filter(scope.place_q("path", roles=roles))
+    page = Paginator(communities.select_related("parent").order_by("path"), 50).get_page(
+        request.GET.get("page")
+    )
+    ids = [c.pk for c in page.object_list]
+    today = timezone.localdate()
+    reports = {
+        row["community"]: row
+        for row in Report.objects.filter(community_id__in=ids)
+        .values("community")
+        .annotate(
+            total=Count("pk"),
+            open=Count("pk", filter=~Q(status=Status.CLOSED)),
+            unreceived=Count("pk", filter=Q(status=Status.SUBMITTED)),
+        )
+        .order_by()
+    }
+    opinions = {
+        row["report__community"]: row
+        for row in Opinion.objects.filter(report__community_id__in=ids)
+        .values("report__community")
+        .annotate(
+            waiting=Count("pk", filter=Q(answered_at__isnull=True)),
+            overdue=Count("pk", filter=Q(answered_at__isnull=True, due_on__lt=today)),
+            total=Count("pk"),
+        )
+        .order_by()
+    }
+    rows = [
+        {"community": c, "reports": reports.get(c.pk, {}), "opinions": opinions.get(c.pk, {})}
+        for c in page.object_list
+    ]
+    return render(request, "reports/overview.html", {"page": page, "rows": rows})
 
 
 def _compounds_for(user) -> list[Place]:

@@ -167,3 +167,19 @@ def test_pn3_api_refuses_outsiders_and_bad_input(world, login):
     assert bad.status_code == 400 and "通报对象" in bad.json()["detail"]
     wrong = login(world.resident).post(f"/api/v1/bulletins/{b.pk}/ack", {}, content_type="application/json")
     assert wrong.status_code == 404
+
+
+def test_pn3_street_overview_shows_late_and_missing_acknowledgements(
+    world, login, frozen, django_assert_max_num_queries
+):
+    b = _send(world)
+    frozen.shift(dt.timedelta(hours=3))
+    services.acknowledge(actor=world.rc_member, bulletin=b)
+    client = login(world.street_official)
+    with django_assert_max_num_queries(12):
+        response = client.get("/bulletins/overview/")
+    body = response.content.decode()
+    assert '<span class="tag warn">1</span>' in body  # RC signed late
+    assert '<span class="tag overdue">2</span>' in body  # party org and OC never signed
+    assert "港湾社区" not in body
+    assert login(world.company_head).get("/bulletins/overview/").status_code == 403

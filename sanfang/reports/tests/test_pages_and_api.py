@@ -238,3 +238,19 @@ def test_pn5_reporting_party_files_a_follow_up_from_the_report_page(world, login
         .status_code
         == 404
     )
+
+
+def test_pn5_street_overview_counts_overdue_unanswered_opinions_per_community(
+    world, login, frozen, django_assert_max_num_queries
+):
+    r = file_fund_use(world)
+    services.give_opinion(actor=world.street_official, report=r, text="请补充")
+    frozen.move_to(dt.datetime(2026, 6, 30, 9, 0, tzinfo=SH))
+    client = login(world.street_official)
+    with django_assert_max_num_queries(12):
+        response = client.get("/reports/overview/")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert '<span class="tag overdue">1</span>' in body
+    assert "港湾社区" not in body  # street B's community is not this official's
+    assert login(world.oc_member).get("/reports/overview/").status_code == 403
