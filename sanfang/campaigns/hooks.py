@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from sanfang.core import nav, todos
+from sanfang.core import extensions, nav, todos
 from sanfang.directory.scopes import Role, get_scope
 
 from .permissions import CAMPAIGN_VIEWERS, EPMC_VIEWERS
@@ -82,3 +82,46 @@ def _code(place_id: int) -> str:
     from sanfang.directory.models import Place
 
     return Place.objects.filter(pk=place_id).values_list("code", flat=True).first() or ""
+
+
+@extensions.provides("indicators")
+def campaign_indicators(subject, community, year: int) -> list:
+    """EV-4 from WN-1/WN-3 data: a company's rectifications done on time; the RC's months with EPMC activity."""
+    from django.db.models import F, Q
+
+    from sanfang.core.extensions import Indicator
+    from sanfang.directory.models import OrgKind
+
+    from .models import EpmcActivity, Problem
+
+    if subject.kind == OrgKind.PROPERTY_COMPANY:
+        problems = Problem.objects.filter(
+            owner=subject,
+            due_on__year=year,
+            investigation__survey__compound__path__startswith=community.path,
+        )
+        due = problems.filter(due_on__lt=timezone.localdate()).count()
+        on_time = problems.filter(
+            Q(rectified_at__isnull=False) & Q(rectified_at__date__lte=F("due_on"))
+        ).count()
+        return [
+            Indicator(
+                "campaigns.rectified_on_time", _("专项整治问题按期整改"), on_time, due, source="campaigns"
+            )
+        ]
+    if subject.kind == OrgKind.RESIDENTS_COMMITTEE:
+        months = (
+            EpmcActivity.objects.filter(community=community, date__year=year).dates("date", "month").count()
+        )
+        today = timezone.localdate()
+        elapsed = 12 if year < today.year else (today.month if year == today.year else 0)
+        return [
+            Indicator(
+                "campaigns.epmc_active_months",
+                _("环境和物业管理委员会有活动的月份"),
+                months,
+                elapsed,
+                source="campaigns",
+            )
+        ]
+    return []

@@ -56,3 +56,32 @@ def test_wn3_rc_sees_a_returned_form_in_todos(world, submitted):
     services.review_survey(actor=world.street_official, survey=submitted, approve=False, comment="请核实户数")
     assert any("被退回" in t.title for t in campaign_todos(world.rc_member))
     assert any("待县级审核" in t.title for t in campaign_todos(world.county_official)) is False
+
+
+def test_wn1_wn3_indicators_feed_the_appraisal(world, submitted, frozen):
+    from sanfang.campaigns.hooks import campaign_indicators
+
+    services.record_epmc_activity(
+        actor=world.epmc_lead,
+        community=world.community_a,
+        date=dt.date(2026, 2, 3),
+        kind="meeting",
+        title="例会",
+        content="x",
+        other_participants="委员",
+    )
+    [months] = campaign_indicators(world.rc_a, world.community_a, 2026)
+    assert (months.numerator, months.denominator) == (1, 3)
+    inv = services.open_investigation(actor=world.rc_member, survey=submitted)
+    p = services.add_problem(
+        actor=world.rc_member,
+        investigation=inv,
+        description="x",
+        owner=world.company_x,
+        due_on=dt.date(2026, 3, 5),
+    )
+    services.rectify_problem(actor=world.rc_member, problem=p, rectification="done")
+    frozen.move_to(dt.datetime(2026, 3, 9, 10, 0, tzinfo=dt.UTC))
+    [rect] = campaign_indicators(world.company_x, world.community_a, 2026)
+    assert (rect.numerator, rect.denominator) == (1, 1)
+    assert campaign_indicators(world.oc_a1, world.community_a, 2026) == []
