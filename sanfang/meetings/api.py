@@ -183,6 +183,28 @@ class AttendanceIn(Schema):
     reason: str = ""
 
 
+class MeetingEditIn(Schema):
+    version: int
+    date: dt.date
+    start_time: dt.time
+    venue: str
+
+
+class CancelIn(Schema):
+    reason: str
+
+
+class ParticipantIn(Schema):
+    role: str
+    person_id: int | None = None
+    name: str = ""
+    title: str = ""
+
+
+class AddendumIn(Schema):
+    body: str
+
+
 class CheckinIn(Schema):
     token: str
 
@@ -240,6 +262,19 @@ def _meeting_out(m: Meeting) -> dict:
     }
 
 
+def _participant_out(p: Participant) -> dict:
+    return {
+        "id": p.pk,
+        "role": p.role,
+        "role_label": p.get_role_display(),
+        "is_member": p.is_member,
+        "name": p.name,
+        "title": p.title,
+        "attendance": p.attendance,
+        "absence_reason": p.absence_reason,
+    }
+
+
 def _item_out(i: AgendaItem) -> dict:
     return {
         "id": i.pk,
@@ -278,19 +313,7 @@ def _detail(request, m: Meeting) -> dict:
     )
     return {
         **_meeting_out(m),
-        "participants": [
-            {
-                "id": p.pk,
-                "role": p.role,
-                "role_label": p.get_role_display(),
-                "is_member": p.is_member,
-                "name": p.name,
-                "title": p.title,
-                "attendance": p.attendance,
-                "absence_reason": p.absence_reason,
-            }
-            for p in participants
-        ],
+        "participants": [_participant_out(p) for p in participants],
         "quorum": services.quorum(m, participants),
         "quorum_met": services.quorum_met(m, participants),
         "agenda": [
@@ -359,6 +382,51 @@ def get_meeting(request, pk: int):
     return _detail(request, permissions.get_meeting_for(request.user, pk))
 
 
+@router.put("/meetings/{pk}", response=MeetingOut, summary="修改时间地点（通知签发前；版本号不符返回 409）")
+def update_meeting(request, pk: int, payload: MeetingEditIn):
+    m = permissions.get_meeting_for(request.user, pk)
+    return _meeting_out(
+        services.update_meeting(
+            actor=request.user,
+            meeting=m,
+            version=payload.version,
+            date=payload.date,
+            start_time=payload.start_time,
+            venue=payload.venue,
+        )
+    )
+
+
+@router.post("/meetings/{pk}/cancel", response=MeetingOut, summary="取消会议（须写明原因）")
+def cancel_meeting(request, pk: int, payload: CancelIn):
+    m = permissions.get_meeting_for(request.user, pk)
+    return _meeting_out(services.cancel_meeting(actor=request.user, meeting=m, reason=payload.reason))
+
+
+@router.post("/meetings/{pk}/participants", response={201: ParticipantOut}, summary="添加参会或列席人员")
+def add_participant(request, pk: int, payload: ParticipantIn):
+    m = permissions.get_meeting_for(request.user, pk)
+    person = get_object_or_404(Person, pk=payload.person_id) if payload.person_id else None
+    p = services.add_participant(
+        actor=request.user,
+        meeting=m,
+        role=payload.role,
+        person=person,
+        name=payload.name,
+        title=payload.title,
+    )
+    return Status(201, _participant_out(p))
+
+
+@router.delete("/meetings/{pk}/participants/{pid}", response={204: None}, summary="移出参会名单")
+def remove_participant(request, pk: int, pid: int):
+    m = permissions.get_meeting_for(request.user, pk)
+    services.remove_participant(
+        actor=request.user, participant=get_object_or_404(Participant, pk=pid, meeting=m)
+    )
+    return Status(204, None)
+
+
 @router.post("/meetings/{pk}/entrust", response=MeetingOut, summary="委托小区党组织负责人召集（JM-1）")
 def entrust(request, pk: int, payload: EntrustIn):
     m = permissions.get_meeting_for(request.user, pk)
@@ -375,16 +443,7 @@ def attendance(request, pk: int, pid: int, payload: AttendanceIn):
     p = services.record_attendance(
         actor=request.user, participant=p, present=payload.present, reason=payload.reason
     )
-    return {
-        "id": p.pk,
-        "role": p.role,
-        "role_label": p.get_role_display(),
-        "is_member": p.is_member,
-        "name": p.name,
-        "title": p.title,
-        "attendance": p.attendance,
-        "absence_reason": p.absence_reason,
-    }
+    return _participant_out(p)
 
 
 @router.post("/meetings/{pk}/checkin", response=MeetingDetailOut, summary="参会人扫码签到")
@@ -534,6 +593,30 @@ def request_sign(request, pk: int):
 def sign(request, pk: int, payload: SignIn):
     doc = permissions.get_document_for(request.user, pk)
     return _doc_out(services.sign_off(actor=request.user, document=doc, version=payload.version))
+
+
+@router.post(
+    "/documents/{pk}/addendum", response={201: DocumentOut}, summary="为已签发文书起草补充说明（JM-4）"
+)
+def addendum(request, pk: int, payload: AddendumIn):
+    doc = permissions.get_document_for(request.user, pk)
+    return Status(201, _doc_out(services.draft_addendum(actor=request.user, document=doc, body=payload.body)))
+
+
+@router.get("/documents/{pk}/docx", summary="下载 .docx（公文格式）")
+def document_docx(request, pk: int):
+    from urllib.parse import quote
+
+    from django.http import HttpResponse
+
+    from .documents import document_docx as render
+
+    doc = permissions.get_document_for(request.user, pk)
+    response = HttpResponse(
+        render(doc), content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(doc.title)}.docx"
+    return response
 
 
 # --- Resolutions ------------------------------------------------------------------------------------

@@ -171,3 +171,54 @@ def test_jm5_api_street_overview(world, meeting, login):
         == 403
     )
     assert AgendaItem.objects.count() == 0
+
+
+def test_jm3_api_office_adjusts_participants_and_time(world, meeting, login):
+    office = login(world.epmc_lead)
+    r = office.post(
+        f"{API}/meetings/{meeting.pk}/participants",
+        {"role": "lawyer", "name": "张律师", "title": "社区法律顾问"},
+        content_type="application/json",
+    )
+    assert r.status_code == 201
+    pid = r.json()["id"]
+    assert (
+        login(world.company_head).delete(f"{API}/meetings/{meeting.pk}/participants/{pid}").status_code == 403
+    )
+    assert login(world.epmc_lead).delete(f"{API}/meetings/{meeting.pk}/participants/{pid}").status_code == 204
+    office = login(world.epmc_lead)
+    r = office.put(
+        f"{API}/meetings/{meeting.pk}",
+        {"version": 1, "date": "2026-05-12", "start_time": "09:00", "venue": "x"},
+        content_type="application/json",
+    )
+    assert r.status_code == 400  # a regular meeting stays in the last week of the even month
+    r = office.put(
+        f"{API}/meetings/{meeting.pk}",
+        {"version": 1, "date": "2026-04-29", "start_time": "14:30", "venue": "二楼"},
+        content_type="application/json",
+    )
+    assert r.status_code == 200 and r.json()["version"] == 2
+    r = office.put(
+        f"{API}/meetings/{meeting.pk}",
+        {"version": 1, "date": "2026-04-28", "start_time": "14:30", "venue": "二楼"},
+        content_type="application/json",
+    )
+    assert r.status_code == 409
+
+
+def test_jm4_api_docx_and_addendum(world, meeting, login):
+    doc = services.draft_notice(actor=world.epmc_lead, meeting=meeting)
+    services.sign_off(actor=world.party_secretary, document=doc, version=doc.version)
+    r = login(world.oc_member).get(f"{API}/documents/{doc.pk}/docx")
+    assert r.status_code == 200 and r.content[:2] == b"PK"
+    assert (
+        login(world.oc_member)
+        .post(f"{API}/documents/{doc.pk}/addendum", {"body": "x"}, content_type="application/json")
+        .status_code
+        == 403
+    )
+    r = login(world.epmc_lead).post(
+        f"{API}/documents/{doc.pk}/addendum", {"body": "更正地点"}, content_type="application/json"
+    )
+    assert r.status_code == 201 and not r.json()["signed"]
