@@ -338,7 +338,7 @@ def create_case(request, payload: StaffCaseIn):
     return 201, _case_out(request, _get(request, case.pk))
 
 
-@router.get("/{pk}", response=CaseOut, summary="问题详情与完整办理过程")
+@router.get("/{int:pk}", response=CaseOut, summary="问题详情与完整办理过程")
 def get_case(request, pk: int):
     return _case_out(request, _get(request, pk))
 
@@ -350,7 +350,7 @@ class ClassifyIn(Schema):
     convener_id: int | None = None
 
 
-@router.post("/{pk}/classify", response=CaseOut, summary="受理分类 / 调整分类（须写理由）")
+@router.post("/{int:pk}/classify", response=CaseOut, summary="受理分类 / 调整分类（须写理由）")
 def classify(request, pk: int, payload: ClassifyIn):
     from sanfang.directory.models import Person
 
@@ -373,7 +373,7 @@ class TextIn(Schema):
 
 
 @router.post(
-    "/{pk}/cannot-solve", response=CaseOut, summary="日常问题难以解决，附初步意见提请居委会协调（CS-2）"
+    "/{int:pk}/cannot-solve", response=CaseOut, summary="日常问题难以解决，附初步意见提请居委会协调（CS-2）"
 )
 def cannot_solve(request, pk: int, payload: TextIn):
     services.cannot_solve(
@@ -382,7 +382,7 @@ def cannot_solve(request, pk: int, payload: TextIn):
     return _case_out(request, _get(request, pk))
 
 
-@router.post("/{pk}/resolve", response=CaseOut, summary="办结，写明解决方案")
+@router.post("/{int:pk}/resolve", response=CaseOut, summary="办结，写明解决方案")
 def resolve(request, pk: int, payload: TextIn):
     services.resolve_case(
         actor=request.user, case=_get(request, pk), solution=payload.text, version=payload.version
@@ -390,7 +390,7 @@ def resolve(request, pk: int, payload: TextIn):
     return _case_out(request, _get(request, pk))
 
 
-@router.post("/{pk}/progress", response=CaseOut, summary="发布进展（公示）")
+@router.post("/{int:pk}/progress", response=CaseOut, summary="发布进展（公示）")
 def progress(request, pk: int, payload: TextIn):
     services.update_progress(actor=request.user, case=_get(request, pk), text=payload.text)
     return _case_out(request, _get(request, pk))
@@ -402,7 +402,7 @@ class HandoverIn(Schema):
     version: int | None = None
 
 
-@router.post("/{pk}/hand-over", response=CaseOut, summary="移交（来回推诿计数，超限自动升级，CS-5）")
+@router.post("/{int:pk}/hand-over", response=CaseOut, summary="移交（来回推诿计数，超限自动升级，CS-5）")
 def hand_over(request, pk: int, payload: HandoverIn):
     org = get_object_or_404(Organisation, pk=payload.to_org_id)
     services.hand_over(
@@ -423,7 +423,7 @@ class InvestigationIn(Schema):
     proposed_solution: str = ""
 
 
-@router.post("/{pk}/investigation", response=CaseOut, summary="重大问题调查研究记录（CS-3）")
+@router.post("/{int:pk}/investigation", response=CaseOut, summary="重大问题调查研究记录（CS-3）")
 def investigation(request, pk: int, payload: InvestigationIn):
     data = payload.dict()
     services.record_investigation(actor=request.user, case=_get(request, pk), **data)
@@ -434,7 +434,7 @@ class ReportIn(Schema):
     put_on_agenda: bool = False
 
 
-@router.post("/{pk}/report", response=CaseOut, summary="重大问题方案报党组织和联席会议办公室（CS-3）")
+@router.post("/{int:pk}/report", response=CaseOut, summary="重大问题方案报党组织和联席会议办公室（CS-3）")
 def report_major(request, pk: int, payload: ReportIn):
     services.report_major(actor=request.user, case=_get(request, pk), put_on_agenda=payload.put_on_agenda)
     return _case_out(request, _get(request, pk))
@@ -445,7 +445,7 @@ class ProposalIn(Schema):
     put_on_agenda: bool = False
 
 
-@router.post("/{pk}/propose", response=CaseOut, summary="联席会议研究提出吹哨建议（CS-4）")
+@router.post("/{int:pk}/propose", response=CaseOut, summary="联席会议研究提出吹哨建议（CS-4）")
 def propose(request, pk: int, payload: ProposalIn):
     services.propose_summons(actor=request.user, case=_get(request, pk), **payload.dict())
     return _case_out(request, _get(request, pk))
@@ -455,7 +455,7 @@ class SummonsIn(Schema):
     request: str
 
 
-@router.post("/{pk}/summons", response=CaseOut, summary="社区党组织向街道吹哨（CS-4）")
+@router.post("/{int:pk}/summons", response=CaseOut, summary="社区党组织向街道吹哨（CS-4）")
 def summons(request, pk: int, payload: SummonsIn):
     services.issue_street_summons(actor=request.user, case=_get(request, pk), request=payload.request)
     return _case_out(request, _get(request, pk))
@@ -466,7 +466,7 @@ class DepartmentSummonsIn(Schema):
     request: str
 
 
-@router.post("/{pk}/summon-departments", response=CaseOut, summary="街道吹哨，部门报到（CS-4）")
+@router.post("/{int:pk}/summon-departments", response=CaseOut, summary="街道吹哨，部门报到（CS-4）")
 def summon_departments(request, pk: int, payload: DepartmentSummonsIn):
     case = _get(request, pk)
     parent = case.summonses.filter(level=SummonsLevel.STREET).first()
@@ -484,7 +484,7 @@ class ReportInIn(Schema):
     actions: str = ""
 
 
-@router.post("/summonses/{sid}/report-in", response=SummonsOut, summary="被吹哨单位报到答复（CS-4）")
+@router.post("/summonses/{int:sid}/report-in", response=SummonsOut, summary="被吹哨单位报到答复（CS-4）")
 def report_in(request, sid: int, payload: ReportInIn):
     s = Summons.objects.filter(pk=sid).first()
     if s is None or not permissions.cases_visible_to(request.user).filter(pk=s.case_id).exists():
@@ -516,7 +516,7 @@ class ReviewIn(Schema):
     next_review_on: dt.date | None = None
 
 
-@router.post("/{pk}/review", response=CaseOut, summary="历史遗留问题定期跟踪（CS-5）")
+@router.post("/{int:pk}/review", response=CaseOut, summary="历史遗留问题定期跟踪（CS-5）")
 def review(request, pk: int, payload: ReviewIn):
     services.record_review(actor=request.user, case=_get(request, pk), **payload.dict())
     return _case_out(request, _get(request, pk))
@@ -546,14 +546,16 @@ def _exp_out(e: JointExplanation) -> ExplanationOut:
     )
 
 
-@router.post("/{pk}/explanations", response={201: ExplanationOut}, summary="三方共同解释记录（CS-5）")
+@router.post("/{int:pk}/explanations", response={201: ExplanationOut}, summary="三方共同解释记录（CS-5）")
 def explain(request, pk: int, payload: ExplanationIn):
     return 201, _exp_out(
         services.record_explanation(actor=request.user, case=_get(request, pk), **payload.dict())
     )
 
 
-@router.post("/{pk}/explanations/{eid}/sign", response=ExplanationOut, summary="一方签认共同解释（CS-5）")
+@router.post(
+    "/{int:pk}/explanations/{int:eid}/sign", response=ExplanationOut, summary="一方签认共同解释（CS-5）"
+)
 def sign(request, pk: int, eid: int):
     exp = get_object_or_404(JointExplanation, pk=eid, case=_get(request, pk))
     return _exp_out(services.sign_explanation(actor=request.user, explanation=exp))
@@ -572,14 +574,14 @@ class EngagementOut(EngagementIn):
 
 
 @router.post(
-    "/{pk}/engagements", response={201: EngagementOut}, summary="恳谈会、听证会、评议会、上门走访（CS-6）"
+    "/{int:pk}/engagements", response={201: EngagementOut}, summary="恳谈会、听证会、评议会、上门走访（CS-6）"
 )
 def engage(request, pk: int, payload: EngagementIn):
     eng = services.record_engagement(actor=request.user, case=_get(request, pk), **payload.dict())
     return 201, EngagementOut(id=eng.pk, **payload.dict())
 
 
-@router.get("/{pk}/engagements", response=list[EngagementOut], summary="问题的居民参与活动（CS-6）")
+@router.get("/{int:pk}/engagements", response=list[EngagementOut], summary="问题的居民参与活动（CS-6）")
 def engagements(request, pk: int):
     case = _get(request, pk)
     return [
@@ -671,7 +673,7 @@ def open_matter(request, payload: MatterIn):
     return 201, _matter_out(m)
 
 
-@router.get("/matters/{pk}", response=MatterOut, summary="重大事项详情")
+@router.get("/matters/{int:pk}", response=MatterOut, summary="重大事项详情")
 def get_matter(request, pk: int):
     return _matter_out(permissions.get_matter_for(request.user, pk))
 
@@ -681,7 +683,7 @@ class PartyIn(Schema):
     note: str = ""
 
 
-@router.post("/matters/{pk}/invite", response=MatterOut, summary="邀请街道 / 党组织提前介入（CS-7）")
+@router.post("/matters/{int:pk}/invite", response=MatterOut, summary="邀请街道 / 党组织提前介入（CS-7）")
 def invite(request, pk: int, payload: PartyIn):
     services.invite(
         actor=request.user, matter=permissions.get_matter_for(request.user, pk), party=payload.party
@@ -689,7 +691,7 @@ def invite(request, pk: int, payload: PartyIn):
     return _matter_out(permissions.get_matter_for(request.user, pk))
 
 
-@router.post("/matters/{pk}/acknowledge", response=MatterOut, summary="街道 / 党组织确认提前介入（CS-7）")
+@router.post("/matters/{int:pk}/acknowledge", response=MatterOut, summary="街道 / 党组织确认提前介入（CS-7）")
 def acknowledge(request, pk: int, payload: PartyIn):
     services.acknowledge(
         actor=request.user,
@@ -704,7 +706,7 @@ class VersionIn(Schema):
     version: int | None = None
 
 
-@router.post("/matters/{pk}/advance", response=MatterOut, summary="进入下一步（须双方已确认，CS-7）")
+@router.post("/matters/{int:pk}/advance", response=MatterOut, summary="进入下一步（须双方已确认，CS-7）")
 def advance(request, pk: int, payload: VersionIn):
     services.advance_matter(
         actor=request.user, matter=permissions.get_matter_for(request.user, pk), version=payload.version

@@ -1,0 +1,219 @@
+"""The cases API: public routes without personal data, scoped lists with bounded queries, route actions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from sanfang.cases import services
+from sanfang.cases.models import Case, CaseClass, MajorMatter, Status
+
+pytestmark = pytest.mark.django_db
+
+SECRET_PHONE = "13912345678"
+SECRET_NAME = "秘密李四"
+
+
+def _post(client, url, data):
+    return client.post(url, json.dumps(data), content_type="application/json")
+
+
+def _submit(client, world):
+    return client.post(
+        f"/api/v1/cases/report/{world.compound_a1.code}",
+        {
+            "category": "facilities",
+            "description": "路灯不亮已经一周",
+            "reporter_name": SECRET_NAME,
+            "reporter_contact": SECRET_PHONE,
+        },
+    )
+
+
+def test_anonymous_report_and_follow_through_the_api_never_expose_the_reporter(client, world):
+    resp = _submit(client, world)
+    assert resp.status_code == 201, resp.content
+    token = resp.json()["follow_token"]
+    case = Case.objects.get()
+    services.classify_case(actor=world.epmc_lead, case=case, case_class=CaseClass.ROUTINE)
+    for url in (
+        f"/api/v1/cases/follow/{token}",
+        f"/api/v1/cases/board/{world.compound_a1.code}",
+    ):
+        r = client.get(url)
+        assert r.status_code == 200
+        text = r.content.decode()
+        assert SECRET_PHONE not in text and SECRET_NAME not in text
+    assert client.get("/api/v1/cases/follow/guess").status_code == 404
+
+
+def test_api_report_rejects_bad_input_with_one_error_shape(client, world):
+    resp = client.post(
+        f"/api/v1/cases/report/{world.compound_a1.code}", {"category": "nope", "description": "x"}
+    )
+    assert resp.status_code == 400 and "detail" in resp.json()
+    assert Case.objects.count() == 0
+
+
+def test_list_is_scoped_and_query_bounded(login, world, django_assert_max_num_queries):
+    for i in range(6):
+        services.submit_case(
+            actor=world.resident,
+            compound=world.compound_a1,
+            category="other",
+            title="",
+            description=f"问题描述第{i}条",
+        )
+    services.submit_case(
+        actor=world.other_resident,
+        compound=world.compound_a2,
+        category="other",
+        title="",
+        description="和谐苑的问题",
+    )
+    client = login(world.company_head)
+    with django_assert_max_num_queries(12):
+        resp = client.get("/api/v1/cases/")
+    assert resp.status_code == 200
+    assert len(resp.json()) == 6  # company X serves A1 only
+    assert len(login(world.party_secretary).get("/api/v1/cases/").json()) == 7
+    assert login(world.other_street_official).get("/api/v1/cases/").json() == []
+
+
+def test_list_requires_authentication(client, world):
+    assert client.get("/api/v1/cases/").status_code == 401
+
+
+def test_detail_for_outsider_is_404_and_contact_is_for_staff_only(login, world):
+    r = _submit(login(world.resident), world)
+    case = Case.objects.get(tracking_no=r.json()["tracking_no"])
+    assert login(world.other_company_head).get(f"/api/v1/cases/{case.pk}").status_code == 404
+    staff = login(world.epmc_lead).get(f"/api/v1/cases/{case.pk}").json()
+    assert staff["reporter_contact"] == SECRET_PHONE
+    own = login(world.resident).get(f"/api/v1/cases/{case.pk}").json()
+    assert own["reporter_contact"] == ""
+
+
+def test_routine_case_end_to_end_through_the_api(login, client, world):
+    """CS-2 via the API, then the reporter rates it through the follow link."""
+    token = _submit(client, world).json()["follow_token"]
+    case = Case.objects.get()
+    office = login(world.epmc_lead)
+    r = _post(office, f"/api/v1/cases/{case.pk}/classify", {"case_class": "routine", "version": case.version})
+    assert r.status_code == 200 and r.json()["status"] == "handling"
+    r = _post(office, f"/api/v1/cases/{case.pk}/classify", {"case_class": "major", "version": 1})
+    assert r.status_code == 409
+    company = login(world.company_head)
+    r = _post(company, f"/api/v1/cases/{case.pk}/resolve", {"text": "已更换路灯灯泡"})
+    assert r.status_code == 200 and r.json()["status"] == "resolved"
+    client.logout()
+    r = _post(client, f"/api/v1/cases/follow/{token}/feedback", {"rating": "satisfied"})
+    assert r.status_code == 200 and r.json()["status"] == "closed"
+
+
+def test_beyond_remit_summons_answered_by_two_departments_one_late(login, world):
+    """CS-4 via the API: summons to the street, two departments report in, one after its deadline."""
+    import time_machine
+
+    from sanfang.core.testing import appoint, make_org, make_person
+    from sanfang.directory.models import OrgKind
+
+    dept2 = make_org(OrgKind.DEPARTMENT, world.county, name="县供电公司")
+    officer2 = make_person()
+    appoint(officer2, dept2, "客户经理")
+    with time_machine.travel(dt.datetime(2026, 5, 11, 2, 0, tzinfo=dt.UTC), tick=False):
+        case = services.submit_case(
+            actor=world.resident,
+            compound=world.compound_a1,
+            category="water_power",
+            title="",
+            description="小区配电房老化频繁停电",
+        )
+        services.classify_case(actor=world.epmc_lead, case=case, case_class=CaseClass.BEYOND_REMIT)
+        assert (
+            _post(
+                login(world.epmc_lead),
+                f"/api/v1/cases/{case.pk}/propose",
+                {"proposal": "需供电和住建部门协调"},
+            ).status_code
+            == 200
+        )
+        assert (
+            _post(
+                login(world.epmc_lead), f"/api/v1/cases/{case.pk}/summons", {"request": "x" * 5}
+            ).status_code
+            == 403
+        )
+        assert (
+            _post(
+                login(world.party_secretary),
+                f"/api/v1/cases/{case.pk}/summons",
+                {"request": "请街道协调配电改造"},
+            ).status_code
+            == 200
+        )
+        r = _post(
+            login(world.street_official),
+            f"/api/v1/cases/{case.pk}/summon-departments",
+            {"to_org_ids": [world.department.pk, dept2.pk], "request": "请两单位报到"},
+        )
+        assert r.status_code == 200
+        ids = {s["to_org"]: s["id"] for s in r.json()["summonses"] if s["level"] == "department"}
+        r = _post(
+            login(world.department_officer),
+            f"/api/v1/cases/summonses/{ids[world.department.name]}/report-in",
+            {"reply": "纳入老旧小区改造", "actions": "6月施工"},
+        )
+        assert r.status_code == 200 and r.json()["late"] is False
+    with time_machine.travel(dt.datetime(2026, 5, 29, 2, 0, tzinfo=dt.UTC), tick=False):
+        overdue = login(world.street_official).get("/api/v1/cases/summonses/?show=overdue").json()
+        assert [s["to_org"] for s in overdue] == ["县供电公司"]
+        r = _post(
+            login(officer2),
+            f"/api/v1/cases/summonses/{ids['县供电公司']}/report-in",
+            {"reply": "已更换变压器"},
+        )
+        assert r.status_code == 200 and r.json()["late"] is True
+        r = _post(login(world.epmc_lead), f"/api/v1/cases/{case.pk}/resolve", {"text": "配电改造完成"})
+        assert r.json()["status"] == Status.RESOLVED
+        board = login(world.resident).get(f"/api/v1/cases/board/{world.compound_a1.code}").json()
+        assert "已更换变压器" in board[0]["reply"]
+
+
+def test_major_matter_gate_through_the_api(login, world):
+    """CS-7: a fee adjustment is held until street and party org acknowledge."""
+    r = _post(
+        login(world.oc_member),
+        "/api/v1/cases/matters/",
+        {"compound": world.compound_a1.code, "kind": "fee_change", "title": "调整物业费"},
+    )
+    assert r.status_code == 201
+    pk = r.json()["id"]
+    assert _post(login(world.oc_member), f"/api/v1/cases/matters/{pk}/advance", {}).status_code == 400
+    office = login(world.epmc_lead)
+    _post(office, f"/api/v1/cases/matters/{pk}/invite", {"party": "street"})
+    _post(office, f"/api/v1/cases/matters/{pk}/invite", {"party": "party_org"})
+    _post(login(world.street_official), f"/api/v1/cases/matters/{pk}/acknowledge", {"party": "street"})
+    assert _post(login(world.oc_member), f"/api/v1/cases/matters/{pk}/advance", {}).status_code == 400
+    _post(login(world.party_secretary), f"/api/v1/cases/matters/{pk}/acknowledge", {"party": "party_org"})
+    r = _post(login(world.oc_member), f"/api/v1/cases/matters/{pk}/advance", {})
+    assert r.status_code == 200 and r.json()["step"] == "plan"
+    assert MajorMatter.objects.get().gate_open
+
+
+def test_rates_endpoint(login, world):
+    services.submit_case(
+        actor=world.resident,
+        compound=world.compound_a1,
+        category="other",
+        title="",
+        description="问题描述足够长",
+    )
+    today = dt.date.today()
+    r = login(world.street_official).get(
+        f"/api/v1/cases/rates?start={today.replace(month=1, day=1)}&end={today.replace(month=12, day=31)}"
+    )
+    assert r.status_code == 200, r.content
+    assert r.json()["received"] == 1
