@@ -603,3 +603,42 @@ def remind_due(*, now: dt.datetime) -> int:
             )
         reminded += 1
     return reminded
+
+
+def remind_charge_effective(*, now: dt.datetime) -> int:
+    """When a published change of charge standard takes effect, tell the company to update its price display."""
+    today = timezone.localdate(now)
+    told = 0
+    for item in (
+        BoardItem.objects.published()
+        .filter(
+            kind=ItemKind.CHARGE_CHANGE,
+            effective_on__lte=today,
+            effective_on__gte=today - dt.timedelta(days=30),
+        )
+        .select_related("compound", "organisation")
+        .order_by("effective_on", "id")[:500]
+    ):
+        price = (
+            BoardItem.objects.filter(
+                compound=item.compound, kind=ItemKind.PRICE_DISPLAY, organisation_id=item.organisation_id
+            )
+            .order_by("-id")
+            .first()
+        )
+        if (
+            price is not None
+            and price.changed_at
+            and timezone.localtime(price.changed_at).date() >= item.effective_on
+        ):
+            continue  # the price display was already updated
+        messages = delivery.notify(
+            recipients=_responsible_people(item),
+            subject=_("请更新收费公示：%(title)s 已生效") % {"title": item.title},
+            key=f"publicity:item:{item.pk}:effective",
+            body=_("%(compound)s 的收费标准调整自 %(date)s 起执行，请同步更新收费公示（明码标价）。")
+            % {"compound": item.compound.name, "date": item.effective_on},
+            url=reverse("publicity:item-edit", args=[price.pk]) if price else "",
+        )
+        told += bool(messages)
+    return told

@@ -24,3 +24,8 @@ def overdue(now: dt.datetime) -> int:
 @sweep("publicity.remind", "公示到期前提醒责任方")
 def remind(now: dt.datetime) -> int:
     return services.remind_due(now=now)
+
+
+@sweep("publicity.charge_effective", "收费标准调整生效时提醒企业更新收费公示")
+def charge_effective(now: dt.datetime) -> int:
+    return services.remind_charge_effective(now=now)

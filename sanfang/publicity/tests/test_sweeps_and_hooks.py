@@ -85,3 +85,26 @@ def test_ev4_indicators_count_disclosures_on_time_and_commitments_kept(scheduled
     )  # the 2025 account, due 2026-03-31, never published
     kept = indicators["publicity.commitments_kept"]
     assert (kept.numerator, kept.denominator) == (1, 2)
+
+
+def test_pn1_when_a_charge_change_takes_effect_the_company_is_told_to_update_its_price_display(
+    scheduled, fee_gate, frozen
+):
+    w = scheduled
+    fee_gate["gate"] = {"id": 1, "title": "物业费调整", "status": "已介入", "gate_open": True}
+    change = {
+        "charge_item": "住宅物业服务费",
+        "old_standard": "1.20",
+        "new_standard": "1.35",
+        "effective_on": "2027-01-01",
+        "reason": "成本上涨",
+        "basis": "业主大会决定",
+    }
+    item = services.publish_charge_change(actor=w.company_head, compound=w.compound_a1, content=change)
+    assert sweeps.charge_effective(TODAY) == 0  # not yet in effect
+    effective = dt.datetime(2027, 1, 2, 9, 0, tzinfo=TODAY.tzinfo)
+    assert sweeps.charge_effective(effective) == 1
+    key = f"publicity:item:{item.pk}:effective"
+    assert Message.objects.filter(recipient=w.company_head, key=key).count() == 1
+    sweeps.charge_effective(effective)
+    assert Message.objects.filter(recipient=w.company_head, key=key).count() == 1
