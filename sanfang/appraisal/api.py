@@ -460,6 +460,86 @@ def answer_objection(request, pk: int, payload: AnswerIn):
     return ObjectionOut(id=o.pk, subject_id=o.subject_id, text=o.text, answer=o.answer, answered=True)
 
 
+class SelfReportIn(Schema):
+    mode: str = "written"
+    text: str
+
+
+class MeetingIn(Schema):
+    held_on: dt.date
+    place_text: str = ""
+    attendance: int = 0
+    attendance_note: str = ""
+    materials_reviewed: str = ""
+    opinions_heard: str = ""
+    visits: int = 0
+    visits_note: str = ""
+    version: int | None = None
+
+
+class ParticipantIn(Schema):
+    phone: str
+    category: str = "other"
+
+
+class PaperIn(Schema):
+    sheet_no: str
+    answers: dict[str, dict[str, str | float]]
+
+
+class PaperOut(Schema):
+    outcome: str
+
+
+@router.post("/rounds/{pk}/subjects/{sid}/self-report", response=SubjectOut, summary="提交述职（EV-3）")
+def submit_self_report(request, pk: int, sid: int, payload: SelfReportIn):
+    rnd = permissions.get_round_for(request.user, pk)
+    subject = rnd.subjects.select_related("organisation").filter(pk=sid).first()
+    if subject is None:
+        raise Http404
+    s = services.submit_self_report(actor=request.user, subject=subject, mode=payload.mode, text=payload.text)
+    return SubjectOut(
+        id=s.pk,
+        organisation_id=s.organisation_id,
+        organisation=s.organisation.name,
+        kind=s.kind,
+        self_report=s.report_mode,
+    )
+
+
+@router.post("/rounds/{pk}/meeting", response=RoundOut, summary="记录评议会（EV-3）")
+def record_meeting(request, pk: int, payload: MeetingIn):
+    rnd = permissions.get_round_for(request.user, pk)
+    fields = payload.dict()
+    version = fields.pop("version")
+    services.record_meeting(actor=request.user, round=rnd, version=version, **fields)
+    return _get_round_out(rnd)
+
+
+@router.post(
+    "/rounds/{pk}/participants", response={201: ParticipantOut}, summary="办公室增补参评人员（EV-3）"
+)
+def add_participant(request, pk: int, payload: ParticipantIn):
+    from sanfang.directory.auth import normalise_login
+    from sanfang.directory.models import Person
+
+    rnd = permissions.get_round_for(request.user, pk, write=True)
+    person = Person.objects.filter(phone=normalise_login(payload.phone)).first()
+    if person is None:
+        raise RuleViolation("名录中没有这个手机号，请先在名录中登记该人员。", field="phone")
+    p = services.add_participant(actor=request.user, round=rnd, person=person, category=payload.category)
+    return Status(201, ParticipantOut(name=p.person.name, category=p.category, has_voted=p.has_voted))
+
+
+@router.post("/rounds/{pk}/paper", response=PaperOut, summary="录入纸质票（两人分别录入，一致才计票）")
+def enter_paper(request, pk: int, payload: PaperIn):
+    rnd = permissions.get_round_for(request.user, pk, write=True)
+    outcome = services.enter_paper_ballot(
+        actor=request.user, round=rnd, sheet_no=payload.sheet_no, answers=payload.answers
+    )
+    return PaperOut(outcome=outcome)
+
+
 # --- ballots by personal link ----------------------------------------------------------------------------
 
 

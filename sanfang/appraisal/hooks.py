@@ -22,6 +22,32 @@ def credit_history(company):
     return history(company)
 
 
+@extensions.provides("appraisal.history")
+def appraisal_history(organisation):
+    """An organisation's approved appraisal results, newest first (EV-5: a basis for the Owners' Committee's
+    re-election and the RC's performance appraisal). Keys: year, community, score, rank, grade, url."""
+    from .models import Subject
+
+    rows = (
+        Subject.objects.filter(
+            organisation=organisation, round__status__in=(Round.Status.APPROVED, Round.Status.CIRCULATED)
+        )
+        .select_related("round__community")
+        .order_by("-round__year", "round__community__path")
+    )
+    return [
+        {
+            "year": s.round.year,
+            "community": s.round.community.name,
+            "score": float(s.final_score) if s.final_score is not None else None,
+            "rank": s.rank,
+            "grade": s.grade,
+            "url": reverse("appraisal:history", args=[organisation.pk]),
+        }
+        for s in rows
+    ]
+
+
 @todos.provider
 def appraisal_todos(user):
     """Ballots to cast; rounds to run, close or answer objections on; rounds awaiting street approval."""

@@ -124,3 +124,45 @@ def test_ev5_objection_answer_approval_and_credit_through_the_api(world, rnd, lo
     assert (
         login(world.other_company_head).get(f"{API}/companies/{world.company_x.pk}/credit").status_code == 404
     )
+
+
+def test_ev3_self_report_meeting_additions_and_paper_entry_through_the_api(world, rnd, login):
+    cx = rnd.subjects.get(organisation=world.company_x)
+    company = login(world.company_head)
+    ok = _post(company, f"{API}/rounds/{rnd.pk}/subjects/{cx.pk}/self-report", {"text": "书面述职"})
+    assert ok.status_code == 200 and ok.json()["self_report"] == "written"
+    other = login(world.other_company_head)
+    assert (
+        _post(other, f"{API}/rounds/{rnd.pk}/subjects/{cx.pk}/self-report", {"text": "x"}).status_code == 403
+    )
+    office = login(world.epmc_lead)
+    assert (
+        _post(
+            office, f"{API}/rounds/{rnd.pk}/meeting", {"held_on": "2026-12-15", "attendance": 30}
+        ).status_code
+        == 200
+    )
+    added = _post(office, f"{API}/rounds/{rnd.pk}/participants", {"phone": world.other_resident.phone})
+    assert added.status_code == 201
+    unknown = _post(office, f"{API}/rounds/{rnd.pk}/participants", {"phone": "13999999999"})
+    assert unknown.status_code == 400
+    company = login(world.company_head)  # the test client is shared: sign in again as the company
+    assert (
+        _post(company, f"{API}/rounds/{rnd.pk}/participants", {"phone": world.admin.phone}).status_code == 403
+    )
+    office = login(world.epmc_lead)
+    paper = _post(office, f"{API}/rounds/{rnd.pk}/paper", {"sheet_no": "1", "answers": full_answers(rnd)})
+    assert paper.json() == {"outcome": "waiting"}
+
+
+def test_ev5_appraisal_history_extension_point_lists_approved_results(world, rnd, december):
+    from sanfang.core import extensions
+
+    vote(rnd.participants.get(person=world.resident), level=Level.SATISFIED)
+    services.close_round(actor=world.party_secretary, round=rnd)
+    assert extensions.collect("appraisal.history", world.oc_a1) == []  # not yet approved
+    services.publish_results(actor=world.party_secretary, round=rnd)
+    december.move_to(dt.datetime(2026, 12, 18, 10, tzinfo=dt.UTC))
+    services.approve_round(actor=world.street_official, round=rnd)
+    [row] = extensions.collect("appraisal.history", world.oc_a1)
+    assert row["year"] == 2026 and row["grade"]
