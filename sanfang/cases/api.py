@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
+from ninja.responses import Status as Reply
 
 from sanfang.core.api_auth import OPTIONAL_AUTH
 from sanfang.core.errors import RuleViolation
@@ -231,9 +232,10 @@ def report(
         reporter_contact=reporter_contact,
         photos=photos or [],
     )
-    return 201, SubmittedOut(
+    out = SubmittedOut(
         tracking_no=case.tracking_no, follow_url=services.follow_url(case), follow_token=case.follow_token
     )
+    return Reply(201, out)
 
 
 def _followed(token: str) -> Case:
@@ -335,7 +337,7 @@ def create_case(request, payload: StaffCaseIn):
     data = payload.dict()
     data.pop("compound")
     case = services.submit_case(actor=request.user, compound=compound, **data)
-    return 201, _case_out(request, _get(request, case.pk))
+    return Reply(201, _case_out(request, _get(request, case.pk)))
 
 
 @router.get("/{int:pk}", response=CaseOut, summary="问题详情与完整办理过程")
@@ -548,9 +550,8 @@ def _exp_out(e: JointExplanation) -> ExplanationOut:
 
 @router.post("/{int:pk}/explanations", response={201: ExplanationOut}, summary="三方共同解释记录（CS-5）")
 def explain(request, pk: int, payload: ExplanationIn):
-    return 201, _exp_out(
-        services.record_explanation(actor=request.user, case=_get(request, pk), **payload.dict())
-    )
+    exp = services.record_explanation(actor=request.user, case=_get(request, pk), **payload.dict())
+    return Reply(201, _exp_out(exp))
 
 
 @router.post(
@@ -578,7 +579,7 @@ class EngagementOut(EngagementIn):
 )
 def engage(request, pk: int, payload: EngagementIn):
     eng = services.record_engagement(actor=request.user, case=_get(request, pk), **payload.dict())
-    return 201, EngagementOut(id=eng.pk, **payload.dict())
+    return Reply(201, EngagementOut(id=eng.pk, **payload.dict()))
 
 
 @router.get("/{int:pk}/engagements", response=list[EngagementOut], summary="问题的居民参与活动（CS-6）")
@@ -670,7 +671,7 @@ def open_matter(request, payload: MatterIn):
         title=payload.title,
         description=payload.description,
     )
-    return 201, _matter_out(m)
+    return Reply(201, _matter_out(m))
 
 
 @router.get("/matters/{int:pk}", response=MatterOut, summary="重大事项详情")
