@@ -455,7 +455,7 @@ def _minutes_signed(meeting: Meeting) -> bool:
 def record_attendance(*, actor, participant: Participant, present: bool, reason: str = "") -> Participant:
     """The office signs a participant in, or records an absence with its reason (JM-3)."""
     participant = (
-        Participant.objects.select_for_update().select_related("meeting__community").get(pk=participant.pk)
+        Participant.objects.select_for_update(of=("self",)).select_related("meeting__community").get(pk=participant.pk)
     )
     meeting = participant.meeting
     if not permissions.is_office(actor, meeting.community):
@@ -675,7 +675,7 @@ def screen_item(
     *, actor, item: AgendaItem, decision: str, reason: str = "", merge_into: AgendaItem | None = None
 ) -> AgendaItem:
     """JM-4: the office accepts, defers (to the next meeting), merges or declines (with a reason) an item."""
-    item = AgendaItem.objects.select_for_update().select_related("community", "meeting").get(pk=item.pk)
+    item = AgendaItem.objects.select_for_update(of=("self",)).select_related("community", "meeting").get(pk=item.pk)
     if not permissions.is_office(actor, item.community):
         raise PermissionDenied
     if item.meeting and item.meeting.status not in Meeting.OPEN_STATUSES:
@@ -1056,7 +1056,7 @@ def edit_document(
     *, actor, document: MeetingDocument, version: int, title: str, body: str
 ) -> MeetingDocument:
     """The office edits a draft by hand; a stale version is refused, a signed one is locked (JM-4)."""
-    doc = MeetingDocument.objects.select_for_update().select_related("meeting__community").get(pk=document.pk)
+    doc = MeetingDocument.objects.select_for_update(of=("self",)).select_related("meeting__community").get(pk=document.pk)
     if not permissions.is_office(actor, doc.meeting.community):
         raise PermissionDenied
     _locked(doc)
@@ -1141,7 +1141,7 @@ def draft_addendum(*, actor, document: MeetingDocument, body: str) -> MeetingDoc
 @transaction.atomic
 def request_sign_off(*, actor, document: MeetingDocument) -> MeetingDocument:
     doc = (
-        MeetingDocument.objects.select_for_update()
+        MeetingDocument.objects.select_for_update(of=("self",))
         .select_related("meeting__community", "meeting__convener")
         .get(pk=document.pk)
     )
@@ -1166,7 +1166,7 @@ def request_sign_off(*, actor, document: MeetingDocument) -> MeetingDocument:
 @transaction.atomic
 def sign_off(*, actor, document: MeetingDocument, version: int) -> MeetingDocument:
     """JM-4: the convener signs off one specific version (a stale one is refused); then it is distributed."""
-    doc = MeetingDocument.objects.select_for_update().select_related("meeting__community").get(pk=document.pk)
+    doc = MeetingDocument.objects.select_for_update(of=("self",)).select_related("meeting__community").get(pk=document.pk)
     meeting = doc.meeting
     if not permissions.can_sign_off(actor, meeting):
         raise PermissionDenied(_("只有本次会议的召集人可以审签（JM-1）。"))
@@ -1320,7 +1320,7 @@ def add_progress(
     *, actor, resolution: Resolution, text: str, evidence=None, done: bool = False
 ) -> ProgressNote:
     """JM-5: the owner party (or the office) reports progress with evidence; `done` closes the resolution."""
-    res = Resolution.objects.select_for_update().select_related("community", "owner").get(pk=resolution.pk)
+    res = Resolution.objects.select_for_update(of=("self",)).select_related("community", "owner").get(pk=resolution.pk)
     if not permissions.can_work_on_resolution(actor, res):
         raise PermissionDenied
     if res.status != Resolution.Status.OPEN:
@@ -1350,7 +1350,7 @@ def add_progress(
 
 @transaction.atomic
 def reopen_resolution(*, actor, resolution: Resolution, reason: str) -> Resolution:
-    res = Resolution.objects.select_for_update().select_related("community").get(pk=resolution.pk)
+    res = Resolution.objects.select_for_update(of=("self",)).select_related("community").get(pk=resolution.pk)
     if not permissions.is_office(actor, res.community):
         raise PermissionDenied
     if res.status != Resolution.Status.DONE:
@@ -1582,7 +1582,7 @@ def generate_summary(*, actor, community: Place, kind: str, year: int, half: int
 
 @transaction.atomic
 def edit_summary(*, actor, summary: Summary, version: int, narrative: str, suggestions: str) -> Summary:
-    s = Summary.objects.select_for_update().select_related("community").get(pk=summary.pk)
+    s = Summary.objects.select_for_update(of=("self",)).select_related("community").get(pk=summary.pk)
     if not permissions.is_office(actor, s.community):
         raise PermissionDenied
     if s.is_signed:
@@ -1601,7 +1601,7 @@ def edit_summary(*, actor, summary: Summary, version: int, narrative: str, sugge
 @transaction.atomic
 def sign_summary(*, actor, summary: Summary, version: int) -> Summary:
     """JM-6: the convener (community party organisation head) signs off the summary, on a specific version."""
-    s = Summary.objects.select_for_update().select_related("community").get(pk=summary.pk)
+    s = Summary.objects.select_for_update(of=("self",)).select_related("community").get(pk=summary.pk)
     if not permissions.can_sign_summary(actor, s):
         raise PermissionDenied(_("只有社区党组织负责人可以审签工作总结。"))
     if s.is_signed:
@@ -1617,7 +1617,7 @@ def sign_summary(*, actor, summary: Summary, version: int) -> Summary:
 @transaction.atomic
 def submit_summary(*, actor, summary: Summary) -> Summary:
     """JM-6: a signed summary is reported to the community party organisation."""
-    s = Summary.objects.select_for_update().select_related("community").get(pk=summary.pk)
+    s = Summary.objects.select_for_update(of=("self",)).select_related("community").get(pk=summary.pk)
     if not (permissions.is_office(actor, s.community) or permissions.can_sign_summary(actor, s)):
         raise PermissionDenied
     if not s.is_signed:
