@@ -48,6 +48,49 @@ def appraisal_history(organisation):
     ]
 
 
+@extensions.provides("board.appraisal")
+def board_appraisal(compound):
+    """The community's latest public appraisal result for a compound's board (EV-5), no personal data.
+
+    [{"year", "status", "status_label", "published_on", "publicity_ends_on", "url", "objection_url",
+      "subjects": [{"name", "kind_label", "score", "rank", "grade"}]}] — empty when nothing is public.
+    """
+    from .queries import ordered_subjects
+
+    community = compound.community
+    if community is None:
+        return []
+    rnd = (
+        Round.objects.filter(community=community)
+        .filter(status__in=(Round.Status.PUBLICITY, Round.Status.APPROVED, Round.Status.CIRCULATED))
+        .order_by("-year")
+        .first()
+    )
+    if rnd is None:
+        return []
+    return [
+        {
+            "year": rnd.year,
+            "status": rnd.status,
+            "status_label": str(rnd.get_status_display()),
+            "published_on": rnd.published_on,
+            "publicity_ends_on": rnd.due_on,
+            "url": reverse("appraisal:public", args=[rnd.pk]),
+            "objection_url": reverse("appraisal:publicity", args=[rnd.pk]),
+            "subjects": [
+                {
+                    "name": s.organisation.name,
+                    "kind_label": str(s.get_kind_display()),
+                    "score": float(s.final_score) if s.final_score is not None else None,
+                    "rank": s.rank,
+                    "grade": s.grade,
+                }
+                for s in ordered_subjects(rnd)
+            ],
+        }
+    ]
+
+
 @todos.provider
 def appraisal_todos(user):
     """Ballots to cast; rounds to run, close or answer objections on; rounds awaiting street approval."""

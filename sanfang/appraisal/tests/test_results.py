@@ -139,3 +139,12 @@ def test_ev5_good_and_bad_entries_with_validity_adjust_the_credit_score(world, c
         services.add_credit_entry(
             actor=world.street_official, company=world.company_x, kind="appraisal", text="x", valid_from=today
         )
+
+
+def test_ev5_the_compound_board_gets_the_public_result_once_published(world, closed):
+    assert extensions.collect("board.appraisal", world.compound_a1) == []  # closed but not yet public
+    services.publish_results(actor=world.party_secretary, round=closed)
+    [item] = extensions.collect("board.appraisal", world.compound_a2)
+    assert item["year"] == 2026 and item["publicity_ends_on"] == dt.date(2026, 12, 17)
+    assert {s["name"] for s in item["subjects"]} >= {world.company_x.name, world.rc_a.name}
+    assert extensions.collect("board.appraisal", world.compound_b1) == []
