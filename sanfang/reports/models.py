@@ -23,6 +23,15 @@ def answer_working_days() -> int:
     )
 
 
+def attachment_path(instance, filename: str) -> str:
+    """A random name: attachments are served only through the guarded view, and must not be guessable."""
+    import uuid
+    from pathlib import PurePath
+
+    suffix = PurePath(filename).suffix.lower()[:10]
+    return f"reports/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
 class Mode(models.TextChoices):
     WRITTEN = "written", _("书面报告")
     ORAL = "oral", _("口头报告")
@@ -93,7 +102,7 @@ class Report(models.Model):
     title = models.CharField(_("标题"), max_length=120)
     summary = models.TextField(_("报告内容"))
     fields = models.JSONField(_("事项要素"), default=dict, blank=True)
-    attachment = models.FileField(_("附件"), upload_to="reports/%Y/%m/", blank=True)
+    attachment = models.FileField(_("附件"), upload_to=attachment_path, blank=True)
     # An oral report is recorded by the receiver: who spoke, when, and who took it down.
     oral_reporter = models.CharField(_("口头报告人"), max_length=60, blank=True)
     oral_at = models.DateTimeField(_("口头报告时间"), null=True, blank=True)

@@ -343,7 +343,8 @@ def attachment(request: HttpRequest, pk: int) -> HttpResponse:
     report = permissions.get_report_for(request.user, pk)
     if not report.attachment:
         raise Http404
-    name = report.attachment.name.rsplit("/", 1)[-1]
+    suffix = report.attachment.name.rsplit(".", 1)[-1] if "." in report.attachment.name else "bin"
+    name = f"报告{report.pk}附件.{suffix}"
     return FileResponse(report.attachment.open("rb"), as_attachment=True, filename=name)
 
 

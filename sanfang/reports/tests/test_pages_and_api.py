@@ -254,3 +254,16 @@ def test_pn5_street_overview_counts_overdue_unanswered_opinions_per_community(
     assert '<span class="tag overdue">1</span>' in body
     assert "港湾社区" not in body  # street B's community is not this official's
     assert login(world.oc_member).get("/reports/overview/").status_code == 403
+
+
+def test_pn4_attachment_is_stored_under_a_random_name_and_served_only_to_readers(
+    world, login, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    r = file_fund_use(world, attachment=SimpleUploadedFile("业主大会决议.pdf", b"%PDF-1.4 x"))
+    assert "决议" not in r.attachment.name and r.attachment.name.endswith(".pdf")
+    response = login(world.street_official).get(f"/reports/{r.pk}/attachment/")
+    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
+    assert login(world.other_street_official).get(f"/reports/{r.pk}/attachment/").status_code == 404

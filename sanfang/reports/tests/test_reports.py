@@ -75,7 +75,8 @@ def test_pn4_written_report_goes_to_street_party_org_rc_and_joint_meeting(world)
     assert Message.objects.filter(recipient=world.epmc_lead).exists()
 
 
-def test_pn4_report_can_go_to_chosen_recipients_with_an_attachment(world):
+def test_pn4_report_can_go_to_chosen_recipients_with_an_attachment(world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     upload = SimpleUploadedFile("决议.pdf", b"%PDF-1.4 test", content_type="application/pdf")
     report = file_fund_use(world, recipients=[RecipientKind.STREET], attachment=upload)
     assert list(report.recipients.values_list("kind", flat=True)) == [RecipientKind.STREET]
