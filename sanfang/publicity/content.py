@@ -208,9 +208,10 @@ def _income_statement(raw, *, fee_regime: str = "", **_ctx) -> dict:
             }
         )
     costs = []
-    given = {str(r.get("category")): r for r in rows(raw.get("costs"), _("支出项目"), required=False)}
+    given_rows = rows(raw.get("costs"), _("支出项目"), required=False)
     if regime == "commission":
         # 酬金制: the account is kept by the national cost categories, each with budget and final account.
+        given = {str(r.get("category")): r for r in given_rows}
         for code, label in COST_CATEGORIES:
             row = given.get(code) or {}
             costs.append(
@@ -227,7 +228,7 @@ def _income_statement(raw, *, fee_regime: str = "", **_ctx) -> dict:
             "actual": money(raw.get("commission_actual"), _("酬金决算")),
         }
     else:
-        for row in given.values():
+        for row in given_rows:
             label = text(row.get("label") or row.get("category"), _("支出项目名称"), max_length=100)
             costs.append(
                 {

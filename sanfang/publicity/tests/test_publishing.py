@@ -237,3 +237,14 @@ def test_a_new_contract_gets_its_own_price_display(scheduled):
         )
     )
     assert orgs == {w.company_x.pk, w.company_y.pk}
+
+
+def test_a_lump_sum_statement_keeps_every_expenditure_line(scheduled):
+    w = scheduled
+    costs = [
+        {"label": "人员费用", "budget": "600000", "actual": "610000"},
+        {"label": "清洁绿化", "budget": "100000", "actual": "90000"},
+    ]
+    v = publish(w.company_head, item_of(w.compound_a1, ItemKind.INCOME_STATEMENT), costs=costs)
+    assert [c["label"] for c in v.content["costs"]] == ["人员费用", "清洁绿化"]
+    assert v.content["cost_actual"] == "700000.00"
