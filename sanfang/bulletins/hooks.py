@@ -91,3 +91,34 @@ def bulletin_indicators(subject, community, year: int):
             source="bulletins",
         )
     ]
+
+
+@extensions.provides("bulletins.for_case")
+def bulletins_for_case(tracking_no: str, user=None):
+    """Bulletins that link a case (PN-3), for the case page: [{"id", "title", "urgency", "urgency_label",
+    "sender", "sent_at", "acknowledged", "total", "url"}]; only those the user may read when a user is given."""
+    from django.db.models import Count
+
+    from .models import Bulletin
+
+    qs = Bulletin.objects.filter(case_ref=tracking_no)
+    if user is not None:
+        qs = qs.visible_to(user)
+    qs = qs.select_related("sender_org").annotate(
+        total=Count("recipients"),
+        acked=Count("recipients", filter=Q(recipients__acknowledged_at__isnull=False)),
+    )
+    return [
+        {
+            "id": b.pk,
+            "title": b.title,
+            "urgency": b.urgency,
+            "urgency_label": b.get_urgency_display(),
+            "sender": b.sender_org.name,
+            "sent_at": b.sent_at,
+            "acknowledged": b.acked,
+            "total": b.total,
+            "url": reverse("bulletins:detail", args=[b.pk]),
+        }
+        for b in qs.order_by("-sent_at", "-pk")[:20]
+    ]

@@ -205,3 +205,22 @@ def test_pn3_todos_page_lists_the_bulletin_to_acknowledge(world, frozen, login, 
     b = send(world)
     body = login(world.oc_member).get("/todos/").content.decode()
     assert f"/bulletins/{b.pk}/" in body
+
+
+def test_pn3_case_page_can_list_the_bulletins_linking_a_case(world, frozen, monkeypatch):
+    from sanfang.bulletins import links
+
+    monkeypatch.setattr(links, "case_exists", lambda ref: True)
+    b = send(world, case_ref="CS2026-0001")
+    send(world, case_ref="")
+    rows = hooks.bulletins_for_case("CS2026-0001", user=world.rc_member)
+    assert [(r["id"], r["acknowledged"], r["total"]) for r in rows] == [(b.pk, 0, 3)]
+    assert hooks.bulletins_for_case("CS2026-0001", user=world.other_street_official) == []
+
+
+def test_pn3_unknown_case_number_is_refused_when_cases_are_installed(world, frozen, monkeypatch):
+    from sanfang.bulletins import links
+
+    monkeypatch.setattr(links, "case_exists", lambda ref: False)
+    with pytest.raises(RuleViolation):
+        send(world, case_ref="NOPE")
