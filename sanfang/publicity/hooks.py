@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from sanfang.core import extensions, nav, todos
 from sanfang.core.extensions import Indicator
 from sanfang.directory.models import Organisation, OrgKind, Place
-from sanfang.directory.scopes import get_scope
+from sanfang.directory.scopes import Role, get_scope
 
 from . import permissions
 from .board import disclosure_status
@@ -101,4 +101,30 @@ def publicity_indicators(subject: Organisation, community: Place, year: int) -> 
     return [
         Indicator("publicity.disclosures_on_time", _("公示按时发布"), on_time, len(due), source="publicity"),
         Indicator("publicity.commitments_kept", _("年度服务承诺兑现"), kept, total, source="publicity"),
+    ]
+
+
+@todos.provider
+def overdue_in_scope(user):
+    """For the meeting office, the party organisation and oversight: how many compounds have overdue items."""
+    scope = get_scope(user)
+    roles = (Role.RESIDENTS_COMMITTEE, Role.PARTY_ORG, Role.STREET, Role.COUNTY)
+    if not scope.has_role(*roles):
+        return []
+    n = (
+        BoardItem.objects.overdue()
+        .filter(scope.place_q("compound__path", roles=roles))
+        .values("compound_id")
+        .distinct()
+        .count()
+    )
+    if not n:
+        return []
+    return [
+        todos.Todo(
+            title=_("%(n)d 个小区有逾期未公示的事项") % {"n": n},
+            url=reverse("publicity:home") + "?overdue=1",
+            app="publicity",
+            overdue=True,
+        )
     ]

@@ -108,3 +108,12 @@ def test_pn1_when_a_charge_change_takes_effect_the_company_is_told_to_update_its
     assert Message.objects.filter(recipient=w.company_head, key=key).count() == 1
     sweeps.charge_effective(effective)
     assert Message.objects.filter(recipient=w.company_head, key=key).count() == 1
+
+
+def test_the_office_and_the_street_see_how_many_compounds_are_overdue(scheduled):
+    w = scheduled
+    for person in (w.epmc_lead, w.street_official):
+        [todo] = hooks.overdue_in_scope(person)
+        assert todo.title.startswith("2 个小区") and todo.url.endswith("?overdue=1")
+    assert hooks.overdue_in_scope(w.other_street_official) == []
+    assert hooks.overdue_in_scope(w.company_head) == []
