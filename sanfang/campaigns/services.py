@@ -234,8 +234,26 @@ def start_survey(*, actor, campaign: Campaign, compound: Place) -> CompoundSurve
     return survey
 
 
+def _check_fields(model, values: dict[str, Any]) -> None:
+    """Choices and lengths checked here too, so the API gets the same clear message as the form."""
+    for name, value in values.items():
+        field = model._meta.get_field(name)
+        label = str(field.verbose_name)
+        if field.choices and value not in ("", None) and value not in {c[0] for c in field.choices}:
+            raise RuleViolation(_("“%(field)s”的取值不正确。") % {"field": label}, field=name)
+        max_length = getattr(field, "max_length", None)
+        if max_length and isinstance(value, str) and len(value) > max_length:
+            raise RuleViolation(
+                _("“%(field)s”不能超过 %(n)d 个字。") % {"field": label, "n": max_length}, field=name
+            )
+
+
 def _clean_facts(facts: dict[str, Any]) -> dict[str, Any]:
     out = {k: v for k, v in facts.items() if k in CompoundSurvey.FACT_FIELDS}
+    _check_fields(CompoundSurvey, {k: v for k, v in out.items() if k != "company"})
+    for name in ("address", "company_name", "fee_standard", "note", "fee_regime"):
+        if name in out and out[name] is None:
+            out[name] = ""
     if "name" in out:
         out["name"] = (out["name"] or "").strip()
         if not out["name"]:
@@ -788,6 +806,7 @@ def save_report(*, actor, report: ProgressReport, version: int | None, **fields)
         raise RuleViolation(_("进展报告已经提交，不能再修改。"))
     _check_version(report, version, _("进展报告已被他人修改，请刷新后再编辑。"))
     clean = {k: (v or "").strip() for k, v in fields.items() if k in ProgressReport.TEXT_FIELDS}
+    _check_fields(ProgressReport, clean)
     changes = audit.diff(report, list(clean), clean)
     for k, v in clean.items():
         setattr(report, k, v)

@@ -152,3 +152,21 @@ def test_openapi_document_describes_the_campaign_endpoints(client):
     assert response.status_code == 200
     paths = response.json()["paths"]
     assert "/api/v1/campaigns/surveys/{survey_id}/review" in paths
+
+
+def test_wn3_api_refuses_an_unknown_management_mode_and_an_overlong_name(world, login, campaign):
+    client = login(world.rc_member)
+    r = client.post(
+        f"{API}/campaigns/{campaign.pk}/surveys",
+        {"compound_code": world.compound_a1.code},
+        content_type="application/json",
+    )
+    sid = r.json()["id"]
+    r = client.patch(
+        f"{API}/surveys/{sid}", {"version": 1, "management_mode": "magic"}, content_type="application/json"
+    )
+    assert r.status_code == 400 and "管理模式" in r.json()["detail"]
+    r = client.patch(
+        f"{API}/surveys/{sid}", {"version": 1, "name": "长" * 101}, content_type="application/json"
+    )
+    assert r.status_code == 400 and "100" in r.json()["detail"]
