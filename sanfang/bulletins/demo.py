@@ -11,7 +11,7 @@ from django.utils import timezone
 from sanfang.core.demo import DemoContext
 from sanfang.directory.models import Organisation, OrgKind
 
-from . import permissions, services
+from . import links, permissions, services
 from .models import Bulletin, BulletinRecipient, Topic, Urgency
 
 OTHER_COMMUNITIES = {"small": 20, "county": 60, "city": 60}
@@ -137,6 +137,7 @@ def populate(ctx: DemoContext) -> None:
         10,
         topic=Topic.PROGRESS,
     )
+    case = _a_case(compound)
     b = send(
         p["rc"],
         rc,
@@ -148,6 +149,7 @@ def populate(ctx: DemoContext) -> None:
         9,
         topic=Topic.PROBLEMS,
         compound=compound,
+        case_ref=case or "",
     )
     ack(p["company"], b, company, 40, "清掏车已出发")
     # the Owners' Committee never signed: the sweep escalates it to the party organisation and then the street
@@ -168,6 +170,16 @@ def populate(ctx: DemoContext) -> None:
         now=recent,
     )
     _others(ctx, community)
+
+
+def _a_case(compound) -> str | None:
+    """The tracking number of one of the compound's cases, when the cases app has demo data (linked softly)."""
+    model = links.case_model()
+    if model is None:
+        return None
+    return (
+        model.objects.filter(compound=compound).order_by("pk").values_list("tracking_no", flat=True).first()
+    )
 
 
 def _others(ctx: DemoContext, home) -> None:
