@@ -713,8 +713,9 @@ def validate_answers(rnd: Round, answers: dict) -> dict[str, dict[str, object]]:
 def cast_ballot(*, participant: Participant, answers: dict) -> None:
     """EV-3: one anonymous ballot per eligible participant. The ballot row knows nothing of the voter; the
     participant row only learns that they voted. Returns nothing, so no caller can link the two."""
-    participant = Participant.objects.select_for_update().select_related("round").get(pk=participant.pk)
+    # Lock the round first, then the participant: the same order as the office's paths (no deadlock).
     rnd = Round.objects.select_for_update().get(pk=participant.round_id)
+    participant = Participant.objects.select_for_update().get(pk=participant.pk)
     if not rnd.voting_open():
         raise RuleViolation(
             _("现在不在测评时间内（%(start)s 至 %(end)s）。") % {"start": rnd.opens_on, "end": rnd.closes_on}
