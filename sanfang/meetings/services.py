@@ -455,7 +455,9 @@ def _minutes_signed(meeting: Meeting) -> bool:
 def record_attendance(*, actor, participant: Participant, present: bool, reason: str = "") -> Participant:
     """The office signs a participant in, or records an absence with its reason (JM-3)."""
     participant = (
-        Participant.objects.select_for_update(of=("self",)).select_related("meeting__community").get(pk=participant.pk)
+        Participant.objects.select_for_update(of=("self",))
+        .select_related("meeting__community")
+        .get(pk=participant.pk)
     )
     meeting = participant.meeting
     if not permissions.is_office(actor, meeting.community):
@@ -584,9 +586,19 @@ def raise_item(
     description: str = "",
     source: str | None = None,
     link: object | None = None,
+    from_source: bool = False,
 ) -> AgendaItem:
-    """JM-2: any of the three parties or the party organisation raises an item for the next meeting."""
-    if not permissions.can_raise_item(actor, community):
+    """JM-2: any of the three parties or the party organisation raises an item for the next meeting.
+
+    `from_source`: a case or report proposes it (through "agenda.propose"); then any staff member whose scope
+    reaches the community may be the actor (a grid worker escalating a case, the street after a summons).
+    """
+    if from_source:
+        scope = get_scope(actor)
+        system = actor is None or not getattr(actor, "is_authenticated", False)
+        if not (system or scope.is_superuser or scope.reaches(community, roles=Role.STAFF)):
+            raise PermissionDenied
+    elif not permissions.can_raise_item(actor, community):
         raise PermissionDenied
     if kind not in AgendaKind.values or kind == AgendaKind.FOLLOW_UP:
         raise RuleViolation(_("请选择议题类别。"), field="kind")
@@ -634,6 +646,8 @@ KIND_ALIASES = {
     "rules": AgendaKind.RULES_MAJOR,
     "coordination": AgendaKind.COORDINATION,
     "conflict": AgendaKind.COORDINATION,
+    "case": AgendaKind.COORDINATION,
+    "report": AgendaKind.COMMON,
 }
 
 
@@ -667,6 +681,7 @@ def propose_from_source(
         description=description,
         source=src,
         link=source,
+        from_source=True,
     )
 
 
@@ -675,7 +690,11 @@ def screen_item(
     *, actor, item: AgendaItem, decision: str, reason: str = "", merge_into: AgendaItem | None = None
 ) -> AgendaItem:
     """JM-4: the office accepts, defers (to the next meeting), merges or declines (with a reason) an item."""
-    item = AgendaItem.objects.select_for_update(of=("self",)).select_related("community", "meeting").get(pk=item.pk)
+    item = (
+        AgendaItem.objects.select_for_update(of=("self",))
+        .select_related("community", "meeting")
+        .get(pk=item.pk)
+    )
     if not permissions.is_office(actor, item.community):
         raise PermissionDenied
     if item.meeting and item.meeting.status not in Meeting.OPEN_STATUSES:
@@ -1056,7 +1075,11 @@ def edit_document(
     *, actor, document: MeetingDocument, version: int, title: str, body: str
 ) -> MeetingDocument:
     """The office edits a draft by hand; a stale version is refused, a signed one is locked (JM-4)."""
-    doc = MeetingDocument.objects.select_for_update(of=("self",)).select_related("meeting__community").get(pk=document.pk)
+    doc = (
+        MeetingDocument.objects.select_for_update(of=("self",))
+        .select_related("meeting__community")
+        .get(pk=document.pk)
+    )
     if not permissions.is_office(actor, doc.meeting.community):
         raise PermissionDenied
     _locked(doc)
@@ -1166,7 +1189,11 @@ def request_sign_off(*, actor, document: MeetingDocument) -> MeetingDocument:
 @transaction.atomic
 def sign_off(*, actor, document: MeetingDocument, version: int) -> MeetingDocument:
     """JM-4: the convener signs off one specific version (a stale one is refused); then it is distributed."""
-    doc = MeetingDocument.objects.select_for_update(of=("self",)).select_related("meeting__community").get(pk=document.pk)
+    doc = (
+        MeetingDocument.objects.select_for_update(of=("self",))
+        .select_related("meeting__community")
+        .get(pk=document.pk)
+    )
     meeting = doc.meeting
     if not permissions.can_sign_off(actor, meeting):
         raise PermissionDenied(_("只有本次会议的召集人可以审签（JM-1）。"))
@@ -1320,7 +1347,11 @@ def add_progress(
     *, actor, resolution: Resolution, text: str, evidence=None, done: bool = False
 ) -> ProgressNote:
     """JM-5: the owner party (or the office) reports progress with evidence; `done` closes the resolution."""
-    res = Resolution.objects.select_for_update(of=("self",)).select_related("community", "owner").get(pk=resolution.pk)
+    res = (
+        Resolution.objects.select_for_update(of=("self",))
+        .select_related("community", "owner")
+        .get(pk=resolution.pk)
+    )
     if not permissions.can_work_on_resolution(actor, res):
         raise PermissionDenied
     if res.status != Resolution.Status.OPEN:

@@ -424,3 +424,27 @@ def test_jm3_position_title_does_not_repeat_the_organisation_suffix(world):
     assert services.position_title(pos) == "幸福家园党支部书记"
     pos = Position.objects.get(person=world.oc_member)
     assert services.position_title(pos) == "幸福家园业主委员会业委会主任"
+
+
+def test_jm2_a_case_escalated_by_the_grid_worker_reaches_the_agenda(world, meeting):
+    from sanfang.core import extensions
+
+    item = extensions.first(
+        "agenda.propose",
+        actor=world.grid_worker,
+        community=world.community_a,
+        kind="case",
+        title="楼道堆物屡劝不改",
+        description="网格员多次劝导无效",
+        source=world.building_a1,
+    )
+    assert item.meeting == meeting and item.source == AgendaItem.Source.CASE
+    assert item.kind == AgendaKind.COORDINATION
+    with pytest.raises(PermissionDenied):
+        extensions.first(
+            "agenda.propose", world.resident, world.community_a, "case", "x", "", world.compound_a1
+        )
+    system = extensions.first(
+        "agenda.propose", None, world.community_a, "rules_major", "报告", "", world.compound_a2
+    )
+    assert system.raised_by is None and system.kind == AgendaKind.RULES_MAJOR
