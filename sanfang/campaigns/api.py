@@ -608,6 +608,33 @@ def record_activity(request, community_code: str, payload: ActivityIn):
     return Status(201, _activity_out(activity))
 
 
+class MemberOut(Schema):
+    name: str
+    organisation: str
+    title: str
+    is_head: bool
+    leads_epmc: bool
+
+
+@router.get(
+    "/epmc/{community_code}/members", response=list[MemberOut], summary="环境和物业管理委员会组成人员（WN-1）"
+)
+def members(request, community_code: str):
+    community = _place(request.user, community_code, PlaceKind.COMMUNITY)
+    if not permissions.can_view_epmc(request.user, community):
+        raise Http404
+    return [
+        MemberOut(
+            name=p.person.name,
+            organisation=p.organisation.name,
+            title=p.title,
+            is_head=p.is_head,
+            leads_epmc=p.leads_epmc,
+        )
+        for p in services.epmc_members(community)
+    ]
+
+
 @router.get("/epmc/idle", response=list[IdleOut], summary="长期未开展活动的社区（WN-1）")
 def idle(request):
     scope = get_scope(request.user)

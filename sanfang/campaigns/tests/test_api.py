@@ -170,3 +170,9 @@ def test_wn3_api_refuses_an_unknown_management_mode_and_an_overlong_name(world, 
         f"{API}/surveys/{sid}", {"version": 1, "name": "长" * 101}, content_type="application/json"
     )
     assert r.status_code == 400 and "100" in r.json()["detail"]
+
+
+def test_wn1_epmc_members_over_the_api(world, login):
+    r = login(world.party_secretary).get(f"{API}/epmc/{world.community_a.code}/members")
+    assert [m["name"] for m in r.json()] == [world.epmc_lead.name]
+    assert login(world.company_head).get(f"{API}/epmc/{world.community_a.code}/members").status_code == 404

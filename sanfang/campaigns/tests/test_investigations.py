@@ -157,3 +157,26 @@ def test_wn3_overdue_problems_are_listed(world, submitted, frozen):
     from sanfang.campaigns.models import Problem
 
     assert list(Problem.objects.overdue()) == [p]
+
+
+def test_wn3_investigation_record_docx_lists_checklist_problems_and_rectification(world, submitted, board):
+    import io
+
+    from docx import Document
+
+    from sanfang.campaigns import documents
+
+    inv = services.open_investigation(actor=world.rc_member, survey=submitted, investigators="李秀英")
+    p = services.add_problem(
+        actor=world.rc_member,
+        investigation=inv,
+        description="维修资金未公示",
+        owner=world.company_x,
+        working_days=5,
+    )
+    services.rectify_problem(actor=world.rc_member, problem=p, rectification="已补充公示")
+    doc = Document(io.BytesIO(documents.investigation_docx(inv)))
+    text = "\n".join(par.text for par in doc.paragraphs)
+    cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    assert "维修资金未公示" in text and "已补充公示" in text
+    assert "维修资金使用" in cells and "未发布（逾期）" in cells

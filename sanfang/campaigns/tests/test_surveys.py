@@ -161,3 +161,24 @@ def test_wn3_surveys_visible_only_within_scope(world, submitted):
     assert not CompoundSurvey.objects.visible_to(world.other_street_official).exists()
     assert not CompoundSurvey.objects.visible_to(world.company_head).exists()
     assert not CompoundSurvey.objects.visible_to(world.resident).exists()
+
+
+def test_wn3_county_can_return_a_street_approved_form_to_the_rc(world, submitted):
+    s = services.review_survey(actor=world.street_official, survey=submitted, approve=True)
+    s = services.review_survey(
+        actor=world.county_official, survey=s, approve=False, comment="收费标准与备案不符"
+    )
+    assert s.status == SurveyStatus.RETURNED
+    assert list(s.reviews.values_list("stage", "decision")) == [
+        ("", "submit"),
+        ("street", "approve"),
+        ("county", "return"),
+    ]
+
+
+def test_wn3_closed_campaign_takes_no_new_forms(world, campaign):
+    services.close_campaign(actor=world.county_official, campaign=campaign)
+    with pytest.raises(RuleViolation, match="已经结束"):
+        services.start_survey(actor=world.rc_member, campaign=campaign, compound=world.compound_a1)
+    with pytest.raises(PermissionDenied):
+        services.close_campaign(actor=world.street_official, campaign=campaign)
