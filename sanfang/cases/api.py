@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status as Reply
@@ -215,11 +216,11 @@ def report(
     if building:
         b = Building.objects.filter(compound=compound, name=building).first()
         if b is None:
-            raise RuleViolation("楼栋不属于该小区。", field="building")
+            raise RuleViolation(_("楼栋不属于该小区。"), field="building")
     from .models import Category
 
     if category not in Category.values:
-        raise RuleViolation("请选择问题类别。", field="category")
+        raise RuleViolation(_("请选择问题类别。"), field="category")
     case = services.submit_case(
         actor=request.user,
         compound=compound,
@@ -473,7 +474,7 @@ def summon_departments(request, pk: int, payload: DepartmentSummonsIn):
     case = _get(request, pk)
     parent = case.summonses.filter(level=SummonsLevel.STREET).first()
     if parent is None:
-        raise RuleViolation("尚未向街道吹哨。")
+        raise RuleViolation(_("尚未向街道吹哨。"))
     orgs = list(Organisation.objects.filter(pk__in=payload.to_org_ids).order_by("id"))
     if len(orgs) != len(set(payload.to_org_ids)):
         raise Http404
@@ -729,7 +730,7 @@ class RatesOut(Schema):
 @router.get("/rates", response=RatesOut, summary="响应率、解决率、满意率（按地点或物业企业、任意期间）")
 def rates(request, start: dt.date, end: dt.date, place: str | None = None, company_id: int | None = None):
     if end < start:
-        raise RuleViolation("结束日期不能早于开始日期。")
+        raise RuleViolation(_("结束日期不能早于开始日期。"))
     qs = permissions.cases_visible_to(request.user).filter(
         created_at__date__gte=start, created_at__date__lte=end
     )

@@ -138,15 +138,22 @@ def photo(request: HttpRequest, pk: int) -> HttpResponse:
     return FileResponse(default_storage.open(item.image.name, "rb"), content_type="image/jpeg")
 
 
+@login_required
+def my_reports(request: HttpRequest) -> HttpResponse:
+    """A signed-in resident's own reports, each linking to its follow page."""
+    cases = (
+        Case.objects.filter(reporter=request.user)
+        .select_related("compound")
+        .order_by("-created_at", "-id")[:100]
+    )
+    return render(request, "cases/my_reports.html", {"cases": cases})
+
+
 # --- staff -------------------------------------------------------------------------------------------------
 
 
-@login_required
-def triage(request: HttpRequest) -> HttpResponse:
-    """Queues: mine, my organisations', new (to classify), overdue; filters by class and status."""
-    scope = get_scope(request.user)
-    if not scope.is_staff_member:
-        raise PermissionDenied
+def _filtered(request):
+    """The triage queues: mine, my organisations', overdue; filtered by status and class."""
     qs = permissions.cases_visible_to(request.user).select_related("compound", "handler")
     view = request.GET.get("view", "org")
     today = timezone.localdate()
@@ -162,6 +169,31 @@ def triage(request: HttpRequest) -> HttpResponse:
     case_class = request.GET.get("class", "")
     if case_class in CaseClass.values:
         qs = qs.filter(case_class=case_class)
+    return qs, view, status, case_class, today
+
+
+@login_required
+def export_xlsx(request: HttpRequest) -> HttpResponse:
+    """The filtered case list as an .xlsx ledger (no reporter data)."""
+    if not get_scope(request.user).is_staff_member:
+        raise PermissionDenied
+    from .documents import case_ledger
+
+    qs = _filtered(request)[0].order_by("-created_at", "-id")[:5000]
+    response = HttpResponse(
+        case_ledger(qs), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = 'attachment; filename="cases.xlsx"'
+    return response
+
+
+@login_required
+def triage(request: HttpRequest) -> HttpResponse:
+    """Queues: mine, my organisations', new (to classify), overdue; filters by class and status."""
+    scope = get_scope(request.user)
+    if not scope.is_staff_member:
+        raise PermissionDenied
+    qs, view, status, case_class, today = _filtered(request)
     page = Paginator(qs.order_by("-created_at", "-id"), 30).get_page(request.GET.get("page"))
     compounds = Place.objects.compounds().filter(
         scope.place_q("path", roles=permissions.THREE_PARTIES_AND_LEAD + (Role.GRID_WORKER,))
@@ -489,6 +521,16 @@ def overview(request: HttpRequest) -> HttpResponse:
     except ValueError:
         year = today.year
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    # Any period: ?start=YYYY-MM-DD&end=YYYY-MM-DD overrides the calendar year.
+    try:
+        if request.GET.get("start"):
+            start = dt.date.fromisoformat(request.GET["start"])
+        if request.GET.get("end"):
+            end = dt.date.fromisoformat(request.GET["end"])
+    except ValueError:
+        messages.error(request, _("日期格式应为 年-月-日。"))
+    if end < start:
+        start, end = end, start
     base = Case.objects.filter(created_at__date__gte=start, created_at__date__lte=end)
     if not scope.is_superuser:
         base = base.filter(scope.place_q("compound__path", roles=roles))
@@ -525,7 +567,15 @@ def overview(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "cases/overview.html",
-        {"rows": rows, "total": total, "year": year, "by": by, "bounces": bounces},
+        {
+            "rows": rows,
+            "total": total,
+            "year": year,
+            "by": by,
+            "bounces": bounces,
+            "start": start,
+            "end": end,
+        },
     )
 
 

@@ -260,3 +260,49 @@ def test_staff_entry_of_a_phoned_in_case(login, world):
         login(world.other_company_head).get(f"/cases/new/?compound={world.compound_a1.code}").status_code
         == 403
     )
+
+
+def test_case_ledger_export_is_a_real_xlsx_without_reporter_data(login, world):
+    import openpyxl
+
+    services.submit_case(
+        actor=None,
+        compound=world.compound_a1,
+        category="other",
+        title="",
+        description="单元门禁损坏",
+        reporter_name=SECRET_NAME,
+        reporter_contact=SECRET_PHONE,
+    )
+    resp = login(world.epmc_lead).get("/cases/export.xlsx?view=org")
+    assert resp.status_code == 200
+    wb = openpyxl.load_workbook(io.BytesIO(resp.content))
+    rows = list(wb.active.iter_rows(values_only=True))
+    assert rows[0][0] == "受理编号" and len(rows) == 2
+    assert SECRET_PHONE not in str(rows) and SECRET_NAME not in str(rows)
+    assert login(world.resident).get("/cases/export.xlsx").status_code == 403
+
+
+def test_my_reports_lists_a_residents_own_cases(login, world):
+    client = login(world.resident)
+    _report(client, world)
+    body = client.get("/cases/mine/").content.decode()
+    case = Case.objects.get()
+    assert case.follow_token in body
+    assert case.follow_token not in login(world.other_resident).get("/cases/mine/").content.decode()
+
+
+def test_overview_accepts_any_period(login, world):
+    services.submit_case(
+        actor=world.resident,
+        compound=world.compound_a1,
+        category="other",
+        title="",
+        description="单元门禁损坏",
+    )
+    from django.utils import timezone
+
+    today = timezone.localdate().isoformat()
+    resp = login(world.street_official).get(f"/cases/overview/?by=compound&start={today}&end={today}")
+    assert resp.status_code == 200 and "单元门禁" not in resp.content.decode()
+    assert login(world.street_official).get("/cases/overview/?start=bad").status_code == 200
