@@ -1790,3 +1790,49 @@ def mark_read(*, person, document: MeetingDocument) -> None:
         pk__in=Distribution.objects.filter(document=document, person=person).values("message_id"),
         read_at__isnull=True,
     ).update(read_at=timezone.now())
+
+
+def recompute_estimated_dates() -> int:
+    """Regular meetings planned on an estimated date move to the official one once the year is known (JM-3).
+
+    Only meetings still in preparation move; one whose notice is out keeps its date (the office corrects it by
+    a signed addendum if needed) and simply stops being marked estimated.
+    """
+    changed = 0
+    qs = Meeting.objects.filter(date_estimated=True, kind=Meeting.Kind.REGULAR).select_related("community")
+    for meeting in qs.order_by("id"):
+        if not workcal.year_is_known(meeting.date.year):
+            continue
+        year, month = (int(x) for x in meeting.period.split("-"))
+        planned = schedule.regular_date(year, month, schedule_of(meeting.community).weekday)
+        with transaction.atomic():
+            if meeting.status == Meeting.Status.PLANNED and planned.date != meeting.date:
+                sched = schedule_of(meeting.community)
+                _opens, closes = _agenda_window(
+                    planned.date, sched.agenda_close_working_days, timezone.localdate()
+                )
+                Meeting.objects.filter(pk=meeting.pk).update(
+                    date=planned.date,
+                    date_estimated=False,
+                    agenda_closes_on=closes,
+                    version=meeting.version + 1,
+                )
+                audit.record(
+                    actor="系统",
+                    verb="meetings.meeting.redate",
+                    target=meeting,
+                    changes={"date": [meeting.date, planned.date]},
+                    summary=_("放假安排已录入，例会日期按官方日历重算"),
+                )
+                office = epmc_lead_for(meeting.community)
+                if office is not None:
+                    delivery.notify(
+                        recipients=[office.person],
+                        subject=_("例会日期已按官方放假安排调整为 %(date)s") % {"date": planned.date},
+                        key=f"meetings:meeting:{meeting.pk}:redate:{planned.date}",
+                        url=reverse("meetings:meeting", args=[meeting.pk]),
+                    )
+            else:
+                Meeting.objects.filter(pk=meeting.pk).update(date_estimated=False)
+        changed += 1
+    return changed

@@ -19,3 +19,9 @@ def create_regular_meetings(now) -> int:
 def follow_up_overdue_resolutions(now) -> int:
     """Flag overdue resolutions and put them on the next meeting's agenda (JM-5 督办)."""
     return services.flag_overdue_resolutions(timezone.localdate(now))
+
+
+@sweep("meetings.recompute_estimated")
+def recompute_estimated_meeting_dates(now) -> int:
+    """Move regular meetings planned on an estimated date once the year's holidays are entered (JM-3)."""
+    return services.recompute_estimated_dates()

@@ -137,3 +137,22 @@ def test_jm3_ad_hoc_meeting_cannot_be_called_by_a_property_company(world, frozen
         services.call_ad_hoc_meeting(
             actor=world.company_head, community=world.community_a, date=dt.date(2026, 4, 9), reason="x"
         )
+
+
+def test_jm3_estimated_meeting_moves_when_the_year_is_entered(world):
+    import time_machine
+
+    from sanfang.core.models import CalendarDay, CalendarYear
+
+    with time_machine.travel(
+        dt.datetime(2030, 12, 10, 9, tzinfo=dt.timezone(dt.timedelta(hours=8))), tick=False
+    ):
+        m, _ = services.create_regular_meeting(world.community_a, 2031, 2)
+        assert m.date_estimated and m.date == dt.date(2031, 2, 27)
+        assert services.recompute_estimated_dates() == 0
+        CalendarDay.objects.create(date=dt.date(2031, 2, 27), is_working_day=False, name="假设的假日")
+        CalendarYear.objects.create(year=2031, source="测试")
+        assert services.recompute_estimated_dates() == 1
+        m.refresh_from_db()
+        assert not m.date_estimated and m.date == dt.date(2031, 2, 26)
+        assert services.recompute_estimated_dates() == 0
