@@ -10,8 +10,31 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
+from sanfang.directory.models import Position
+from sanfang.directory.naming import Mentions
+
 from .kinds import display_fields
 from .models import Report
+
+
+class _People:
+    """JM-3 naming in the document: "organisation + post + name" at the first mention, the name after."""
+
+    def __init__(self) -> None:
+        self.mentions = Mentions()
+        self._positions: dict[tuple[int, int | None], Position | None] = {}
+
+    def __call__(self, person, organisation=None) -> str:
+        if person is None:
+            return ""
+        key = (person.pk, getattr(organisation, "pk", None))
+        if key not in self._positions:
+            qs = Position.objects.current().filter(person=person).select_related("organisation", "person")
+            if organisation is not None:
+                qs = qs.filter(organisation=organisation)
+            self._positions[key] = qs.order_by("-is_head", "pk").first()
+        position = self._positions[key]
+        return self.mentions.position(position) if position else self.mentions.name(person)
 
 
 def _fmt(value) -> str:
@@ -21,6 +44,7 @@ def _fmt(value) -> str:
 
 
 def report_docx(report: Report) -> bytes:
+    who = _People()
     doc = Document()
     style = doc.styles["Normal"]
     style.font.name = "宋体"
@@ -45,17 +69,25 @@ def report_docx(report: Report) -> bytes:
     row("报告单位", report.reporting_org.name)
     row("小区", f"{report.community.name} {report.compound.name}")
     row("报送时间", _fmt(report.submitted_at))
+    if not report.is_oral:
+        row("填报人", who(report.author, report.reporting_org))
     if report.is_oral:
         row("口头报告人", report.oral_reporter)
         row("口头报告时间", _fmt(report.oral_at))
-        row("记录人", report.author.name)
+        row("记录人", who(report.author))
     for label, value in display_fields(report.type, report.fields):
         row(label, value)
-    recipients = report.recipients.select_related("organisation").order_by("kind", "pk")
+    recipients = report.recipients.select_related("organisation", "received_by").order_by("kind", "pk")
     row(
         "报送对象",
         "；".join(
-            f"{r.organisation.name}（{'已接收 ' + _fmt(r.received_at) if r.received_at else '未接收'}）"
+            f"{r.organisation.name}（"
+            + (
+                f"{who(r.received_by, r.organisation)} {_fmt(r.received_at)} 接收"
+                if r.received_at
+                else "未接收"
+            )
+            + "）"
             for r in recipients
         ),
     )
@@ -64,16 +96,22 @@ def report_docx(report: Report) -> bytes:
     for para in report.summary.splitlines() or [""]:
         doc.add_paragraph(para)
 
-    opinions = list(report.opinions.select_related("recipient__organisation").order_by("created_at", "pk"))
+    opinions = list(
+        report.opinions.select_related("recipient__organisation", "author", "answered_by").order_by(
+            "created_at", "pk"
+        )
+    )
     doc.add_heading("意见与答复", level=2)
     if not opinions:
         doc.add_paragraph("暂无意见。")
     for n, op in enumerate(opinions, 1):
         p = doc.add_paragraph()
-        p.add_run(f"{n}. {op.recipient.organisation.name}（{_fmt(op.created_at)}）：").bold = True
+        p.add_run(f"{n}. {who(op.author, op.recipient.organisation)}（{_fmt(op.created_at)}）：").bold = True
         p.add_run(op.text)
         if op.answered_at:
-            doc.add_paragraph(f"答复（{_fmt(op.answered_at)}）：{op.answer}")
+            doc.add_paragraph(
+                f"答复（{who(op.answered_by, report.reporting_org)}，{_fmt(op.answered_at)}）：{op.answer}"
+            )
         else:
             doc.add_paragraph(f"尚未答复（答复期限 {op.due_on}）")
     foot = doc.add_paragraph()

@@ -157,6 +157,9 @@ def test_pn4_report_downloads_as_docx_with_opinions(world, login):
         c.text for t in doc.tables for row in t.rows for c in row.cells
     )
     assert "请说明分摊依据" in text and "按面积分摊" in text and "86000.00" in text
+    # JM-3 naming: organisation + post + name at the first mention, the name alone afterwards
+    oc = world.oc_member.name
+    assert text.count(f"业委会主任{oc}") == 1 and text.count(oc) >= 2
 
 
 def test_pn4_api_files_lists_and_answers(world, login, django_assert_max_num_queries):
