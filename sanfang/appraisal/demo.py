@@ -99,7 +99,7 @@ def _past_round(ctx: DemoContext, community, year: int, objection: bool) -> Roun
     Round.objects.filter(pk=rnd.pk).update(approved_at=decided, circulated_at=decided)
     CreditEntry.objects.filter(subject__round=rnd).update(
         valid_from=decided.date(),
-        valid_until=decided.date().replace(year=year + 1 + services.CREDIT_VALID_YEARS),
+        valid_until=services.years_after(decided.date(), services.CREDIT_VALID_YEARS),
     )
     return rnd
 

@@ -58,6 +58,14 @@ GOOD_ENTRY_POINTS = 2
 BAD_ENTRY_POINTS = 5
 
 
+def years_after(day: dt.date, years: int) -> dt.date:
+    """The same calendar day `years` later (29 February becomes 28 February)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
 def _check_version(obj, version: int | None, message: str) -> None:
     if version is not None and int(version) != obj.version:
         raise Conflict(message)
@@ -1165,7 +1173,7 @@ def circulate_round(*, actor, round: Round, version: int | None = None) -> Round
                     "grade": s.grade,
                 },
                 valid_from=today,
-                valid_until=today.replace(year=today.year + CREDIT_VALID_YEARS),
+                valid_until=years_after(today, CREDIT_VALID_YEARS),
                 recorded_by=actor,
             )
         )

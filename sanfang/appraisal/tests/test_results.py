@@ -148,3 +148,8 @@ def test_ev5_the_compound_board_gets_the_public_result_once_published(world, clo
     assert item["year"] == 2026 and item["publicity_ends_on"] == dt.date(2026, 12, 17)
     assert {s["name"] for s in item["subjects"]} >= {world.company_x.name, world.rc_a.name}
     assert extensions.collect("board.appraisal", world.compound_b1) == []
+
+
+def test_ev5_credit_validity_from_29_february_ends_on_28_february():
+    assert services.years_after(dt.date(2028, 2, 29), 2) == dt.date(2030, 2, 28)
+    assert services.years_after(dt.date(2026, 12, 18), 2) == dt.date(2028, 12, 18)
