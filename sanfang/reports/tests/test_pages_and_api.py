@@ -270,3 +270,11 @@ def test_pn4_attachment_is_stored_under_a_random_name_and_served_only_to_readers
     response = login(world.street_official).get(f"/reports/{r.pk}/attachment/")
     assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
     assert login(world.other_street_official).get(f"/reports/{r.pk}/attachment/").status_code == 404
+
+
+def test_pn4_admin_shows_reports_read_only(world, login):
+    r = file_fund_use(world)
+    client = login(world.admin)
+    assert client.get("/admin/reports/report/").status_code == 200
+    assert client.get(f"/admin/reports/report/{r.pk}/change/").status_code == 200
+    assert client.get("/admin/bulletins/bulletin/").status_code == 200
