@@ -645,6 +645,12 @@ def workbench(request):
                 "to_screen": AgendaItem.objects.filter(
                     community=community, status=AgendaItem.Status.PROPOSED
                 ).count(),
+                "pooled": list(
+                    AgendaItem.objects.pooled()
+                    .filter(community=community)
+                    .select_related("raised_by")
+                    .order_by("raised_at", "id")[:20]
+                ),
                 "held_without_minutes": Meeting.objects.filter(
                     community=community, status=Meeting.Status.HELD
                 ).order_by("date")[:5],

@@ -269,3 +269,13 @@ def test_jm1_party_secretary_sees_the_entrust_form_and_the_office_does_not(world
         reverse("meetings:meeting-entrust", args=[meeting.pk]), {"person": world.compound_party_head.pk}
     )
     assert r.status_code == 403
+
+
+def test_jm4_workbench_lists_items_waiting_for_the_next_meeting(world, login, frozen):
+    item = services.raise_item(
+        actor=world.oc_member, community=world.community_a, kind="common", title="等待下次会议"
+    )
+    assert item.meeting is None
+    body = login(world.epmc_lead).get(reverse("meetings:workbench")).content.decode()
+    assert "等待下次会议" in body
+    assert login(world.company_head).get(reverse("meetings:workbench")).status_code == 200
