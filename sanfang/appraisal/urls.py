@@ -22,6 +22,7 @@ urlpatterns = [
     path("rounds/<int:pk>/subjects/<int:sid>/report/", views.self_report, name="self-report"),
     path("rounds/<int:pk>/meeting/", views.meeting, name="meeting"),
     path("rounds/<int:pk>/paper/", views.paper, name="paper"),
+    path("rounds/<int:pk>/paper/print/", views.paper_print, name="paper-print"),
     path("rounds/<int:pk>/vote/", views.vote, name="vote"),
     path("rounds/<int:pk>/close/", views.round_close, name="round-close"),
     path("rounds/<int:pk>/publish/", views.round_publish, name="round-publish"),

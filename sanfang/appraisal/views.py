@@ -524,6 +524,17 @@ def paper(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "appraisal/paper.html", ctx)
 
 
+@login_required
+def paper_print(request: HttpRequest, pk: int) -> HttpResponse:
+    """Blank numbered paper ballots to print for participants without a phone (EV-3)."""
+    rnd = permissions.get_round_for(request.user, pk, write=True)
+    count = max(1, min(_int(request.GET.get("n"), 10), 200))
+    start = max(1, _int(request.GET.get("from"), 1))
+    ctx = _ballot_context(rnd, {})
+    ctx["sheets"] = [f"P{n}" for n in range(start, start + count)]
+    return render(request, "appraisal/paper_print.html", ctx)
+
+
 def _render_ballot(request, rnd, participant, action_url, answers=None, status=200):
     ctx = _ballot_context(rnd, answers or {})
     ctx.update({"participant": participant, "action_url": action_url, "voting_open": rnd.voting_open()})

@@ -85,3 +85,11 @@ def test_ev5_history_page_is_scoped(world, rnd, login, december):
     url = reverse("appraisal:history", args=[world.oc_a1.pk])
     assert "2026" in login(world.oc_member).get(url).content.decode()
     assert login(world.other_street_official).get(url).status_code == 404
+
+
+def test_ev3_the_office_prints_numbered_blank_paper_ballots(world, rnd, login):
+    page = login(world.epmc_lead).get(reverse("appraisal:paper-print", args=[rnd.pk]) + "?from=3&n=2")
+    html = page.content.decode()
+    assert page.status_code == 200 and "票号 P3" in html and "票号 P4" in html and "P5" not in html
+    assert XSS not in html
+    assert login(world.company_head).get(reverse("appraisal:paper-print", args=[rnd.pk])).status_code == 403
