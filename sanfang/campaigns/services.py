@@ -875,6 +875,9 @@ def rollup(campaign: Campaign) -> list[dict[str, Any]]:
                 "submitted": submitted,
                 "late": bool(report and report.is_late),
                 "overdue": not submitted and campaign.report_due < today,
+                "survey_overdue": campaign.survey_due < today
+                and stats.get(street.pk, {}).get("surveyed", 0)
+                < stats.get(street.pk, {}).get("compounds", 0),
             }
         )
     return rows

@@ -124,3 +124,12 @@ def test_wn4_rollup_statistics_count_conclusions(world, campaign, approved):
     stats = services.stats_for(campaign, world.street_a)
     assert stats["compliant"] == 1 and stats["investigated"] == 1
     assert services.stats_for(campaign, world.community_a)["compliant"] == 1
+
+
+def test_wn3_streets_with_unfinished_surveys_after_the_deadline_are_flagged(
+    world, campaign, submitted, frozen
+):
+    assert not any(r["survey_overdue"] for r in services.rollup(campaign))
+    frozen.move_to(dt.datetime(2026, 3, 23, 10, 0, tzinfo=dt.UTC))
+    flags = {r["street"].pk: r["survey_overdue"] for r in services.rollup(campaign)}
+    assert flags == {world.street_a.pk: True, world.street_b.pk: True}
