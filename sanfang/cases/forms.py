@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from sanfang.directory.models import Building, Organisation, OrgKind
+from sanfang.directory.models import Building, Organisation, OrgKind, Person
 
 from .images import MAX_PHOTOS
 from .models import CaseClass, Category, EngagementKind, MatterKind, Rating, Source
@@ -72,6 +72,13 @@ class StaffCaseForm(ReportForm):
 
 class ClassifyForm(forms.Form):
     case_class = forms.ChoiceField(label=_("分类"), choices=CaseClass.choices)
+    convener = forms.ModelChoiceField(
+        label=_("日常问题召集人"),
+        queryset=Person.objects.none(),
+        required=False,
+        empty_label=_("分管环境和物业管理的居委会委员（默认）"),
+        help_text=_("也可由经授权的小区党组织负责人召集（CS-2）"),
+    )
     reason = forms.CharField(
         label=_("理由"),
         widget=forms.Textarea(attrs={"rows": 2}),

@@ -267,6 +267,20 @@ def _handover_targets(case: Case):
     ).order_by("kind", "id")
 
 
+def _classify_form(case: Case, data=None, initial=None) -> forms.ClassifyForm:
+    """The convener choices: heads of the case compound's party organisation (CS-2)."""
+    from sanfang.directory.models import Person, Position
+
+    form = forms.ClassifyForm(data, initial=initial)
+    heads = Position.objects.current().filter(
+        is_head=True, organisation__kind=OrgKind.COMPOUND_PARTY_ORG, organisation__place=case.compound
+    )
+    form.fields["convener"].queryset = Person.objects.filter(pk__in=heads.values("person_id")).order_by(
+        "name", "id"
+    )
+    return form
+
+
 def _case_context(request, case: Case) -> dict:
     user = request.user
     scope = get_scope(user)
@@ -322,7 +336,7 @@ def _case_context(request, case: Case) -> dict:
         "can_hand_over": is_open and permissions.can_hand_over(user, case),
         "can_progress": is_open and (permissions.can_hand_over(user, case) or is_office),
         "explained": services.has_joint_explanation(case),
-        "classify_form": forms.ClassifyForm(initial={"case_class": case.case_class}),
+        "classify_form": _classify_form(case, initial={"case_class": case.case_class}),
         "text_form": forms.TextForm(),
         "handover_form": handover_form,
         "investigation_form": forms.InvestigationForm(),
@@ -393,9 +407,14 @@ def _valid(form):
 
 def _run(action: str, user, case: Case, post, version: int | None) -> None:
     if action == "classify":
-        d = _valid(forms.ClassifyForm(post))
+        d = _valid(_classify_form(case, post))
         services.classify_case(
-            actor=user, case=case, case_class=d["case_class"], reason=d["reason"], version=version
+            actor=user,
+            case=case,
+            case_class=d["case_class"],
+            reason=d["reason"],
+            convener=d["convener"],
+            version=version,
         )
     elif action == "cannot-solve":
         services.cannot_solve(

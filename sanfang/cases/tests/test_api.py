@@ -217,3 +217,34 @@ def test_rates_endpoint(login, world):
     )
     assert r.status_code == 200, r.content
     assert r.json()["received"] == 1
+
+
+def test_api_report_with_a_photo_and_board_has_no_photo_or_reporter(client, world):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (30, 20), (0, 128, 0)).save(buf, format="PNG")
+    resp = client.post(
+        f"/api/v1/cases/report/{world.compound_a1.code}",
+        {
+            "category": "greening",
+            "description": "草坪被挖坏了",
+            "reporter_contact": SECRET_PHONE,
+            "photos": [SimpleUploadedFile("a.png", buf.getvalue(), content_type="image/png")],
+        },
+    )
+    assert resp.status_code == 201, resp.content
+    case = Case.objects.get()
+    assert case.photos.count() == 1
+    services.classify_case(actor=world.epmc_lead, case=case, case_class=CaseClass.ROUTINE)
+    text = client.get(f"/api/v1/cases/board/{world.compound_a1.code}").content.decode()
+    assert SECRET_PHONE not in text and "photos" not in text
+
+
+def test_openapi_document_includes_the_cases_routes(client, db):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    assert "/api/v1/cases/report/{code}" in paths
+    assert "/api/v1/cases/matters/{pk}/advance" in paths

@@ -306,3 +306,25 @@ def test_overview_accepts_any_period(login, world):
     resp = login(world.street_official).get(f"/cases/overview/?by=compound&start={today}&end={today}")
     assert resp.status_code == 200 and "单元门禁" not in resp.content.decode()
     assert login(world.street_official).get("/cases/overview/?start=bad").status_code == 200
+
+
+def test_cs2_office_can_choose_the_compound_party_head_as_convener_on_the_page(login, world):
+    case = services.submit_case(
+        actor=world.resident,
+        compound=world.compound_a1,
+        category="other",
+        title="",
+        description="单元门禁损坏",
+    )
+    office = login(world.epmc_lead)
+    assert world.compound_party_head.name in office.get(f"/cases/{case.pk}/").content.decode().replace(
+        "&lt;", "<"
+    ).replace("&gt;", ">")
+    resp = office.post(
+        f"/cases/{case.pk}/classify/",
+        {"case_class": "routine", "convener": world.compound_party_head.pk},
+        follow=True,
+    )
+    assert resp.status_code == 200
+    case.refresh_from_db()
+    assert case.handler == world.compound_party_head
