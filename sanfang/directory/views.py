@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pyotp
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
@@ -50,7 +51,8 @@ def _safe_next(request, default="core:todos"):
 def login_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect(_safe_next(request))
-    form = LoginForm(request.POST or None)
+    # An empty POST is still a submission: bind it so the form says which fields are missing.
+    form = LoginForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         from django.contrib.auth import authenticate
 
@@ -58,7 +60,11 @@ def login_view(request: HttpRequest) -> HttpResponse:
         person = authenticate(request, username=login_name, password=form.cleaned_data["password"])
         if person is None:
             if is_locked(login_name):
-                form.add_error(None, _("密码错误次数过多，账号已暂时锁定，请 15 分钟后再试，或联系管理员。"))
+                form.add_error(
+                    None,
+                    _("密码错误次数过多，账号已暂时锁定，请 %(minutes)s 分钟后再试，或联系管理员。")
+                    % {"minutes": settings.LOGIN_LOCKOUT_MINUTES},
+                )
             else:
                 form.add_error(None, _("手机号（用户名）或密码不正确。"))
         elif person.totp_enabled:
