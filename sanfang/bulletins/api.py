@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -12,6 +12,7 @@ from ninja import Router, Schema, Status
 
 from sanfang.core.errors import RuleViolation
 from sanfang.directory.models import Organisation, Place, PlaceKind
+from sanfang.directory.scopes import get_scope
 
 from . import permissions, services
 from .models import Bulletin, BulletinRecipient
@@ -107,8 +108,17 @@ def _qs(user):
 
 
 @router.get("/", response=list[BulletinOut], summary="我能看到的通报（最新在前，最多 200 条）")
-def list_bulletins(request, pending: bool = False, limit: int = 50, offset: int = 0):
+def list_bulletins(request, box: str = "all", pending: bool = False, limit: int = 50, offset: int = 0):
+    """`box`: all (default), in (sent to my organisations), out (sent by my organisations)."""
     qs = _qs(request.auth)
+    scope = get_scope(request.auth)
+    orgs = list(scope.organisation_ids)
+    if box == "in":
+        qs = qs.filter(
+            Exists(BulletinRecipient.objects.filter(bulletin=OuterRef("pk"), organisation_id__in=orgs))
+        )
+    elif box == "out":
+        qs = qs.filter(sender_org_id__in=orgs)
     if pending:
         qs = qs.unacknowledged()
     limit = max(1, min(limit, 200))

@@ -39,7 +39,8 @@ def _my_org_q(user) -> Q:
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
     scope = get_scope(request.user)
-    box = request.GET.get("box") or "in"
+    # Parties land on what was sent to them; oversight (street, county) on everything in its area.
+    box = request.GET.get("box") or ("in" if scope.has_role(*permissions.SENDER_ROLES) else "all")
     if box not in BOXES:
         box = "in"
     qs = Bulletin.objects.visible_to(request.user)

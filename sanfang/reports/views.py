@@ -10,7 +10,9 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -141,10 +143,25 @@ def start(request: HttpRequest) -> HttpResponse:
     can_oral = get_scope(request.user).has_role(*RECEIVER_ROLES)
     form = StartForm(request.GET or None, compounds=compounds, can_oral=can_oral)
     if request.GET and form.is_valid():
-        url = f"/reports/new/{form.cleaned_data['type']}/?compound={form.cleaned_data['compound']}"
-        if form.cleaned_data["mode"] == "oral":
-            url += "&mode=oral"
-        return redirect(url)
+        data = form.cleaned_data
+        compound = next(c for c in compounds if c.code == data["compound"])
+        if data["mode"] == "oral":
+            allowed = permissions.can_record_oral(request.user, compound.community)
+        else:
+            allowed = bool(permissions.reporting_orgs_for(request.user, compound, data["type"]))
+        if allowed:
+            query = urlencode(
+                {"compound": compound.code, **({"mode": "oral"} if data["mode"] == "oral" else {})}
+            )
+            return redirect(f"{reverse('reports:compose', args=[data['type']])}?{query}")
+        form.add_error(
+            None,
+            _(
+                "您所在单位不能书面报告此类事项；口头报告由接收单位（街道、社区党组织、居委会、联席会议办公室）记录。"
+            )
+            if data["mode"] != "oral"
+            else _("只有接收单位可以记录口头报告。"),
+        )
     return render(request, "reports/start.html", {"form": form, "types": TYPES})
 
 

@@ -183,3 +183,16 @@ def test_pn3_street_overview_shows_late_and_missing_acknowledgements(
     assert '<span class="tag overdue">2</span>' in body  # party org and OC never signed
     assert "港湾社区" not in body
     assert login(world.company_head).get("/bulletins/overview/").status_code == 403
+
+
+def test_pn3_api_inbox_and_outbox(world, login):
+    _send(world)
+    assert len(login(world.oc_member).get("/api/v1/bulletins/?box=in").json()) == 1
+    assert login(world.oc_member).get("/api/v1/bulletins/?box=out").json() == []
+    assert len(login(world.company_staff).get("/api/v1/bulletins/?box=out").json()) == 1
+
+
+def test_pn3_street_official_lands_on_all_bulletins_of_the_area(world, login):
+    _send(world)
+    body = login(world.street_official).get("/bulletins/").content.decode()
+    assert "停水通知" in body

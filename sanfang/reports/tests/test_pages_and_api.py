@@ -278,3 +278,10 @@ def test_pn4_admin_shows_reports_read_only(world, login):
     assert client.get("/admin/reports/report/").status_code == 200
     assert client.get(f"/admin/reports/report/{r.pk}/change/").status_code == 200
     assert client.get("/admin/bulletins/bulletin/").status_code == 200
+
+
+def test_pn4_start_page_explains_when_my_party_cannot_file_that_type(world, login):
+    client = login(world.oc_member)
+    response = client.get(f"/reports/new/?type=staff_change&compound={world.compound_a1.code}&mode=written")
+    assert response.status_code == 200
+    assert "不能书面报告此类事项" in response.content.decode()
