@@ -737,3 +737,94 @@ def overview(request, street: str, year: int | None = None):
         }
         for r in rows
     ]
+
+
+class QueueItemOut(Schema):
+    id: int
+    kind: str
+    title: str
+    version: int
+    meeting_id: int
+    meeting_date: dt.date
+
+
+class UnreadOut(Schema):
+    message_id: int
+    subject: str
+    url: str
+    sent_at: dt.datetime
+
+
+class OfficeOut(Schema):
+    community: str
+    next_meeting_id: int | None
+    items_to_screen: int
+    overdue_resolutions: int
+
+
+class WorkbenchOut(Schema):
+    sign_off_queue: list[QueueItemOut]
+    upcoming: list[MeetingOut]
+    unread_documents: list[UnreadOut]
+    offices: list[OfficeOut]
+
+
+@router.get(
+    "/workbench", response=WorkbenchOut, summary="我的联席会议工作台：待审签、近期会议、待阅文书、办公室待办"
+)
+def workbench(request):
+    from sanfang.core.models import Message
+    from sanfang.directory.scopes import Role
+
+    user = request.user
+    today = timezone.localdate()
+    queue = (
+        MeetingDocument.objects.filter(
+            meeting__convener=user, signed_at__isnull=True, sign_requested_at__isnull=False
+        )
+        .select_related("meeting")
+        .order_by("sign_requested_at", "id")
+    )
+    upcoming = (
+        Meeting.objects.filter(participants__person=user, date__gte=today)
+        .exclude(status=Meeting.Status.CANCELLED)
+        .select_related("community", "convener")
+        .distinct()
+        .order_by("date", "id")[:20]
+    )
+    unread = Message.objects.filter(
+        recipient=user, key__startswith="meetings:doc:", read_at__isnull=True
+    ).order_by("-created_at", "-id")[:50]
+    scope = get_scope(user)
+    office_ids = [g.place_id for g in scope.grants_for(Role.RESIDENTS_COMMITTEE) if g.leads_epmc]
+    offices = []
+    for community in Place.objects.filter(pk__in=office_ids).order_by("path"):
+        nxt = services.next_meeting(community, include_notified=True)
+        offices.append(
+            {
+                "community": community.code,
+                "next_meeting_id": nxt.pk if nxt else None,
+                "items_to_screen": AgendaItem.objects.filter(
+                    community=community, status=AgendaItem.Status.PROPOSED
+                ).count(),
+                "overdue_resolutions": Resolution.objects.overdue(today).filter(community=community).count(),
+            }
+        )
+    return {
+        "sign_off_queue": [
+            {
+                "id": d.pk,
+                "kind": d.kind,
+                "title": d.title,
+                "version": d.version,
+                "meeting_id": d.meeting_id,
+                "meeting_date": d.meeting.date,
+            }
+            for d in queue
+        ],
+        "upcoming": [_meeting_out(m) for m in upcoming],
+        "unread_documents": [
+            {"message_id": m.pk, "subject": m.subject, "url": m.url, "sent_at": m.created_at} for m in unread
+        ],
+        "offices": offices,
+    }

@@ -550,10 +550,14 @@ def mark_held(*, actor, meeting: Meeting, held_on: dt.date | None = None) -> Mee
 # --- Agenda (JM-2, JM-4) --------------------------------------------------------------------------------
 
 
-def next_meeting(community: Place, *, for_raising: bool = False) -> Meeting | None:
-    """The community's next open meeting (for raising: the next one whose collection window is still open)."""
+def next_meeting(
+    community: Place, *, for_raising: bool = False, include_notified: bool = False
+) -> Meeting | None:
+    """The community's next meeting still in preparation (for raising: whose collection window is open;
+    `include_notified`: also one whose notice is already out)."""
     today = timezone.localdate()
-    qs = Meeting.objects.filter(community=community, status=Meeting.Status.PLANNED, date__gte=today)
+    statuses = Meeting.OPEN_STATUSES if include_notified else (Meeting.Status.PLANNED,)
+    qs = Meeting.objects.filter(community=community, status__in=statuses, date__gte=today)
     if for_raising:
         qs = qs.filter(agenda_closes_on__gte=today)
     return qs.order_by("date", "id").first()

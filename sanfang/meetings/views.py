@@ -72,7 +72,7 @@ def meeting_list(request):
             "statuses": Meeting.Status.choices,
             "status": status,
             "can_call": _office_communities(request.user).exists()
-            or get_scope(request.user).has_role(Role.PARTY_ORG),
+            or any(g.is_head for g in get_scope(request.user).grants_for(Role.PARTY_ORG)),
             "can_raise": _raiser_communities(request.user).exists(),
         },
     )
@@ -637,7 +637,7 @@ def workbench(request):
     today = timezone.localdate()
     offices = []
     for community in _office_communities(user).order_by("path")[:20]:
-        nxt = services.next_meeting(community)
+        nxt = services.next_meeting(community, include_notified=True)
         offices.append(
             {
                 "community": community,

@@ -222,3 +222,16 @@ def test_jm4_api_docx_and_addendum(world, meeting, login):
         f"{API}/documents/{doc.pk}/addendum", {"body": "更正地点"}, content_type="application/json"
     )
     assert r.status_code == 201 and not r.json()["signed"]
+
+
+def test_jm4_api_workbench_for_convener_member_and_office(world, meeting, login):
+    doc = services.draft_notice(actor=world.epmc_lead, meeting=meeting)
+    services.request_sign_off(actor=world.epmc_lead, document=doc)
+    r = login(world.party_secretary).get(f"{API}/workbench")
+    assert [d["id"] for d in r.json()["sign_off_queue"]] == [doc.pk]
+    services.sign_off(actor=world.party_secretary, document=doc, version=doc.version)
+    r = login(world.oc_member).get(f"{API}/workbench").json()
+    assert r["sign_off_queue"] == [] and [m["id"] for m in r["upcoming"]] == [meeting.pk]
+    assert len(r["unread_documents"]) == 1
+    r = login(world.epmc_lead).get(f"{API}/workbench").json()
+    assert r["offices"][0]["next_meeting_id"] == meeting.pk
