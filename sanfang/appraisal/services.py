@@ -1011,6 +1011,7 @@ def close_round(*, actor, round: Round, version: int | None = None) -> Round:
             "rank",
         ],
     )
+    rnd.participants.exclude(token_digest="").update(token_digest="")  # unused links die with the ballot
     rnd.status = Round.Status.CLOSED
     rnd.closed_at = timezone.now()
     rnd.ballots_cast = n_ballots

@@ -223,3 +223,11 @@ def test_ev3_an_unfinished_paper_sheet_can_be_set_aside_with_a_reason(world, rnd
     )
     assert not PaperEntry.objects.filter(round=rnd).exists()
     assert AuditEvent.objects.filter(verb="appraisal.paper.discard", summary__contains="字迹不清").exists()
+
+
+def test_ev3_unused_links_stop_working_when_the_round_closes(world, rnd):
+    links = services.issue_links(actor=world.epmc_lead, round=rnd)
+    vote(rnd.participants.get(person=world.resident))
+    services.close_round(actor=world.party_secretary, round=rnd)
+    for _participant, url in links:
+        assert services.participant_for_token(url.rstrip("/").rsplit("/", 1)[-1]) is None
