@@ -268,6 +268,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_propose": permissions.can_propose_agenda(request.user, report)
             and not report.agenda_proposed_at,
             "gate": services.major_matter_for(report),
+            "needs_gate": bool(TYPES[report.type].major_matter),
             "follow_ups": list(report.follow_ups.visible_to(request.user).order_by("submitted_at", "pk")),
             "follows": Report.objects.visible_to(request.user).filter(pk=report.follows_id).first()
             if report.follows_id

@@ -285,3 +285,22 @@ def test_pn4_start_page_explains_when_my_party_cannot_file_that_type(world, logi
     response = client.get(f"/reports/new/?type=staff_change&compound={world.compound_a1.code}&mode=written")
     assert response.status_code == 200
     assert "不能书面报告此类事项" in response.content.decode()
+
+
+def test_pn4_fund_use_report_page_shows_its_major_matter_gate_or_its_absence(world, login, monkeypatch):
+    from sanfang.core import extensions
+
+    r = file_fund_use(world)
+    client = login(world.party_secretary)
+    assert "未找到对应的重大事项" in client.get(f"/reports/{r.pk}/").content.decode()
+    gate = {
+        "id": 1,
+        "kind": "fund_use",
+        "title": "屋面防水",
+        "status": "拟定方案",
+        "gate_open": False,
+        "url": "/x/",
+    }
+    monkeypatch.setitem(extensions._PROVIDERS, "major_matter.status", [lambda compound, kind: gate])
+    body = client.get(f"/reports/{r.pk}/").content.decode()
+    assert "待街道、社区党组织提前介入" in body and 'href="/x/"' in body
