@@ -30,15 +30,26 @@ ROUTINE_TEXTS = [
 
 
 def _backdate(case: Case, days: int) -> None:
-    """Spread a freshly created case's timeline back in time, so the demo reads like real history."""
-    start = timezone.now() - dt.timedelta(days=days)
-    Case.objects.filter(pk=case.pk).update(created_at=start)
+    """Spread a freshly created case's timeline back in time, so the demo reads like real history: the
+    events, the response and the running deadline move back together (an old open case may be overdue)."""
+    delta = dt.timedelta(days=days)
+    start = timezone.now() - delta
     events = list(CaseEvent.objects.filter(case=case).order_by("at", "id"))
-    if not events:
-        return
-    step = dt.timedelta(days=days) / (len(events) + 1)
+    step = delta / (len(events) + 1)
     for i, ev in enumerate(events):
         CaseEvent.objects.filter(pk=ev.pk).update(at=start + step * i)
+    case = Case.objects.get(pk=case.pk)
+    updates: dict = {"created_at": start, "updated_at": start + step * max(len(events) - 1, 0)}
+    if case.responded_at:
+        updates["responded_at"] = start + step
+    for field in ("resolved_at", "closed_at"):
+        if getattr(case, field):
+            updates[field] = updates["updated_at"]
+    for field in ("due_from", "due_on", "response_due_on"):
+        value = getattr(case, field)
+        if value and case.case_class != CaseClass.LEGACY:
+            updates[field] = value - delta
+    Case.objects.filter(pk=case.pk).update(**updates)
 
 
 def populate(ctx: DemoContext) -> None:
