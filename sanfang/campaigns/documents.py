@@ -9,7 +9,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
@@ -43,29 +43,29 @@ def _d(value) -> str:
 # ---- the survey table ----------------------------------------------------------------------------------------
 
 SURVEY_COLUMNS: list[tuple[Any, int]] = [
-    (_lazy("序号"), 6),
-    (_lazy("街道（乡镇）"), 12),
-    (_lazy("社区"), 12),
-    (_lazy("小区名称"), 18),
-    (_lazy("地址"), 24),
-    (_lazy("建成年份"), 8),
-    (_lazy("楼栋数"), 7),
-    (_lazy("户数"), 7),
-    (_lazy("建筑面积（㎡）"), 11),
-    (_lazy("房屋性质"), 10),
-    (_lazy("是否老旧小区"), 8),
-    (_lazy("管理模式"), 14),
-    (_lazy("物业服务企业"), 22),
-    (_lazy("合同期限"), 22),
-    (_lazy("收费方式"), 8),
-    (_lazy("收费标准"), 22),
-    (_lazy("是否成立业委会"), 8),
-    (_lazy("业委会任期届满"), 12),
-    (_lazy("收费信息公示情况"), 12),
-    (_lazy("初步认定类型"), 16),
-    (_lazy("是否纳入整治范围"), 9),
-    (_lazy("审核状态"), 10),
-    (_lazy("备注"), 20),
+    (gettext_lazy("序号"), 6),
+    (gettext_lazy("街道（乡镇）"), 12),
+    (gettext_lazy("社区"), 12),
+    (gettext_lazy("小区名称"), 18),
+    (gettext_lazy("地址"), 24),
+    (gettext_lazy("建成年份"), 8),
+    (gettext_lazy("楼栋数"), 7),
+    (gettext_lazy("户数"), 7),
+    (gettext_lazy("建筑面积（㎡）"), 11),
+    (gettext_lazy("房屋性质"), 10),
+    (gettext_lazy("是否老旧小区"), 8),
+    (gettext_lazy("管理模式"), 14),
+    (gettext_lazy("物业服务企业"), 22),
+    (gettext_lazy("合同期限"), 22),
+    (gettext_lazy("收费方式"), 8),
+    (gettext_lazy("收费标准"), 22),
+    (gettext_lazy("是否成立业委会"), 8),
+    (gettext_lazy("业委会任期届满"), 12),
+    (gettext_lazy("收费信息公示情况"), 12),
+    (gettext_lazy("初步认定类型"), 16),
+    (gettext_lazy("是否纳入整治范围"), 9),
+    (gettext_lazy("审核状态"), 10),
+    (gettext_lazy("备注"), 20),
 ]
 
 

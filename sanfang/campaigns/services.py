@@ -15,7 +15,7 @@ from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from sanfang.core import audit, delivery, extensions
 from sanfang.core.calendar import add_working_days
@@ -709,17 +709,17 @@ def rectify_problem(*, actor, problem: Problem, rectification: str) -> Problem:
 # Statistics, progress reports and the roll-up (WN-4)
 
 STAT_LABELS = {
-    "compounds": _lazy("小区总数"),
-    "surveyed": _lazy("已摸排"),
-    "approved": _lazy("已审定"),
-    "in_scope": _lazy("纳入整治"),
-    "investigated": _lazy("已调查核实"),
-    "compliant": _lazy("规范"),
-    "mostly": _lazy("基本规范"),
-    "non_compliant": _lazy("不规范"),
-    "problems": _lazy("发现问题"),
-    "rectified": _lazy("已整改"),
-    "problems_overdue": _lazy("整改逾期"),
+    "compounds": gettext_lazy("小区总数"),
+    "surveyed": gettext_lazy("已摸排"),
+    "approved": gettext_lazy("已审定"),
+    "in_scope": gettext_lazy("纳入整治"),
+    "investigated": gettext_lazy("已调查核实"),
+    "compliant": gettext_lazy("规范"),
+    "mostly": gettext_lazy("基本规范"),
+    "non_compliant": gettext_lazy("不规范"),
+    "problems": gettext_lazy("发现问题"),
+    "rectified": gettext_lazy("已整改"),
+    "problems_overdue": gettext_lazy("整改逾期"),
 }
 
 

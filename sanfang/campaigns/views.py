@@ -12,7 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from sanfang.core.errors import DomainError
@@ -288,7 +288,7 @@ def survey_start(request, pk: int, code: str):
 # The form's sections, in the order of the paper 小区摸排认定表.
 SURVEY_SECTIONS = [
     (
-        _lazy("一、基本情况"),
+        gettext_lazy("一、基本情况"),
         [
             "name",
             "address",
@@ -301,7 +301,7 @@ SURVEY_SECTIONS = [
         ],
     ),
     (
-        _lazy("二、管理模式与物业服务"),
+        gettext_lazy("二、管理模式与物业服务"),
         [
             "management_mode",
             "company",
@@ -312,8 +312,8 @@ SURVEY_SECTIONS = [
             "fee_standard",
         ],
     ),
-    (_lazy("三、业主委员会"), ["has_owners_committee", "oc_term_end"]),
-    (_lazy("四、公示情况与初步认定"), ["disclosure_status", "preliminary_type", "note"]),
+    (gettext_lazy("三、业主委员会"), ["has_owners_committee", "oc_term_end"]),
+    (gettext_lazy("四、公示情况与初步认定"), ["disclosure_status", "preliminary_type", "note"]),
 ]
 
 

@@ -272,3 +272,17 @@ def test_wn1_street_overview_flags_idle_communities(world, login, django_assert_
     assert "港湾社区" not in page  # another street's community
     page = login(world.county_official).get(reverse("campaigns:epmc-overview") + "?idle=1").content.decode()
     assert "港湾社区" in page
+
+
+def test_pages_have_english_translations(world, login, campaign):
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert str(services.STAT_LABELS["in_scope"]) == "In scope"
+        assert translation.gettext("小区摸排认定表") == "Compound survey form"
+    client = login(world.county_official)
+    client.cookies["django_language"] = "en"
+    html = client.get(
+        reverse("campaigns:campaign", args=[campaign.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "Progress by street" in html
