@@ -279,3 +279,56 @@ def test_jm4_workbench_lists_items_waiting_for_the_next_meeting(world, login, fr
     body = login(world.epmc_lead).get(reverse("meetings:workbench")).content.decode()
     assert "等待下次会议" in body
     assert login(world.company_head).get(reverse("meetings:workbench")).status_code == 200
+
+
+def test_office_adjusts_participants_and_cancels_through_the_pages(world, meeting, login):
+    office = login(world.epmc_lead)
+    r = office.post(
+        reverse("meetings:participant-add", args=[meeting.pk]),
+        {"role": "lawyer", "name": "张律师", "title": "社区律师"},
+    )
+    assert r.status_code == 302
+    p = meeting.participants.get(name="张律师")
+    assert not p.is_member
+    office.post(reverse("meetings:participant-remove", args=[meeting.pk, p.pk]))
+    assert not meeting.participants.filter(name="张律师").exists()
+    r = login(world.oc_member).post(reverse("meetings:meeting-cancel", args=[meeting.pk]), {"reason": "x"})
+    assert r.status_code == 403
+    office = login(world.epmc_lead)
+    office.post(reverse("meetings:meeting-cancel", args=[meeting.pk]), {"reason": ""})
+    meeting.refresh_from_db()
+    assert meeting.status == "planned"
+    office.post(reverse("meetings:meeting-cancel", args=[meeting.pk]), {"reason": "与防汛工作冲突"})
+    meeting.refresh_from_db()
+    assert meeting.status == "cancelled"
+
+
+def test_jm4_addendum_and_jm5_reopen_through_the_pages(world, meeting, login, frozen):
+    doc = services.draft_notice(actor=world.epmc_lead, meeting=meeting)
+    services.sign_off(actor=world.party_secretary, document=doc, version=doc.version)
+    office = login(world.epmc_lead)
+    r = office.post(reverse("meetings:document-addendum", args=[doc.pk]), {"body": "地点改为二楼"})
+    add = MeetingDocument.objects.get(kind="addendum")
+    assert r["Location"] == reverse("meetings:document", args=[add.pk])
+    assert "二楼" in office.get(r["Location"]).content.decode()
+    frozen.move_to(dt.datetime(2026, 4, 30, 9, tzinfo=TZ))
+    for p in meeting.participants.all():
+        services.record_attendance(actor=world.epmc_lead, participant=p, present=True)
+    services.mark_held(actor=world.epmc_lead, meeting=meeting)
+    res = services.add_resolution(
+        actor=world.epmc_lead, meeting=meeting, text="修门禁", owner=world.company_x, working_days=5
+    )
+    services.add_progress(actor=world.company_head, resolution=res, text="已修", done=True)
+    r = login(world.company_head).post(
+        reverse("meetings:resolution-reopen", args=[res.pk]), {"reason": "没修好"}
+    )
+    assert r.status_code == 403
+    login(world.epmc_lead).post(
+        reverse("meetings:resolution-reopen", args=[res.pk]), {"reason": "门禁仍故障"}
+    )
+    res.refresh_from_db()
+    assert res.status == "open"
+    assert (
+        "门禁仍故障"
+        in login(world.company_head).get(reverse("meetings:resolution", args=[res.pk])).content.decode()
+    )
