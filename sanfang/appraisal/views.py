@@ -84,6 +84,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "communities": communities,
             "can_open": bool(streets),
             "this_year": timezone.localdate().year,
+            "last_year": timezone.localdate().year - 1,
         },
     )
 
