@@ -62,3 +62,68 @@ def case_ledger(cases) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def investigation_report(case) -> bytes:
+    """CS-3: the investigation report of a major case, to the party organisation and the joint meeting office.
+
+    People are written "position + name" at first mention and by name afterwards (JM-3)."""
+    from docx import Document
+
+    from sanfang.directory import services as directory
+    from sanfang.directory.naming import Mentions, position_title
+
+    from .services import INVESTIGATION_ROLES
+
+    inv = case.investigation
+    m = Mentions()
+    doc = Document()
+    doc.add_heading(_("关于“%(t)s”问题的调查研究报告") % {"t": case.title}, level=1)
+    party_org = directory.convener_for(case.community)
+    doc.add_paragraph(
+        _("报送：%(po)s、联席会议办公室")
+        % {"po": party_org.organisation.name if party_org else _("社区党组织")}
+    )
+    doc.add_paragraph(
+        _("问题编号 %(no)s，%(compound)s%(loc)s，%(cat)s。")
+        % {
+            "no": case.tracking_no,
+            "compound": case.compound.name,
+            "loc": case.location,
+            "cat": case.get_category_display(),
+        }
+    )
+    doc.add_heading(_("一、问题情况"), level=2)
+    doc.add_paragraph(case.description)
+    doc.add_heading(_("二、调查研究"), level=2)
+    names = "、".join(
+        m.name(p["name"], str(INVESTIGATION_ROLES.get(p["role"], ""))) for p in inv.participants
+    )
+    doc.add_paragraph(
+        _("%(d)s，%(names)s参加调查研究。") % {"d": inv.held_on.strftime("%Y年%m月%d日"), "names": names}
+    )
+    doc.add_paragraph(inv.findings)
+    engagements = list(case.engagements.all())
+    if engagements:
+        doc.add_heading(_("三、听取居民意见"), level=2)
+        for e in engagements:
+            doc.add_paragraph(
+                _("%(d)s 召开%(k)s，%(n)d 人参加：%(s)s %(o)s")
+                % {
+                    "d": e.held_on.strftime("%Y年%m月%d日"),
+                    "k": e.get_kind_display(),
+                    "n": e.participants_count,
+                    "s": e.summary,
+                    "o": e.outcome,
+                },
+                style="List Bullet",
+            )
+    doc.add_heading(_("四、拟定解决方案"), level=2)
+    doc.add_paragraph(inv.proposed_solution or _("（尚未提出）"))
+    lead = directory.epmc_lead_for(case.community)
+    if lead:
+        doc.add_paragraph(_("联席会议办公室：%(n)s") % {"n": m.name(lead.person, position_title(lead))})
+    doc.add_paragraph(timezone.localdate().strftime("%Y年%m月%d日"))
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()

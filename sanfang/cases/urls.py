@@ -20,5 +20,6 @@ urlpatterns = [
     path("matters/<int:pk>/", views.matter_detail, name="matter"),
     path("matters/<int:pk>/<str:action>/", views.matter_action, name="matter-action"),
     path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/investigation.docx", views.investigation_docx, name="investigation-docx"),
     path("<int:pk>/<str:action>/", views.action, name="action"),
 ]

@@ -357,6 +357,22 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "cases/detail.html", _case_context(request, case))
 
 
+@login_required
+def investigation_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    """CS-3: the investigation report as a .docx for the party organisation and the office."""
+    case = permissions.get_case_for(request.user, pk, write=True)
+    if not hasattr(case, "investigation"):
+        raise Http404
+    from .documents import investigation_report
+
+    response = HttpResponse(
+        investigation_report(case),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response["Content-Disposition"] = f'attachment; filename="investigation-{case.tracking_no}.docx"'
+    return response
+
+
 ACTIONS = {
     "classify",
     "cannot-solve",

@@ -448,3 +448,29 @@ def test_anonymous_report_keeps_no_account_and_validates_input(world):
     assert Case.objects.count() == n
     assert CaseEvent.objects.filter(case=case, verb="submit", actor_label="反映人").exists()
     assert timezone.now() == NOW
+
+
+def test_cs3_investigation_report_docx_names_people_position_first_then_name(world, login):
+    import io
+
+    from docx import Document
+
+    case = services.classify_case(actor=world.epmc_lead, case=_case(world), case_class=CaseClass.MAJOR)
+    services.record_investigation(
+        actor=world.epmc_lead,
+        case=case,
+        held_on=dt.date(2026, 3, 9),
+        participants=[
+            {"role": "residents_committee", "name": "王委员"},
+            {"role": "owners_committee", "name": "李主任"},
+            {"role": "property_company", "name": "张经理"},
+        ],
+        findings="外墙脱落涉及 3 栋 2 单元，共 24 户",
+        proposed_solution="申请使用维修资金修复外墙",
+    )
+    resp = login(world.epmc_lead).get(f"/cases/{case.pk}/investigation.docx")
+    assert resp.status_code == 200
+    text = "\n".join(p.text for p in Document(io.BytesIO(resp.content)).paragraphs)
+    assert "业主委员会李主任" in text and "申请使用维修资金修复外墙" in text
+    assert login(world.other_company_head).get(f"/cases/{case.pk}/investigation.docx").status_code == 404
+    assert login(world.resident).get(f"/cases/{case.pk}/investigation.docx").status_code == 403
