@@ -297,7 +297,11 @@ def publish_item(
     `at` (the moment of publication, default now) exists for importing a board's earlier history (the demo);
     no page or endpoint passes it.
     """
-    item = BoardItem.objects.select_for_update().select_related("organisation", "compound").get(pk=item.pk)
+    item = (
+        BoardItem.objects.select_for_update(of=("self",))
+        .select_related("organisation", "compound")
+        .get(pk=item.pk)
+    )
     if not permissions.can_publish_item(actor, item):
         raise PermissionDenied
     if item.version != version:
@@ -342,7 +346,11 @@ def publish_item(
 @transaction.atomic
 def withdraw_item(*, actor, item: BoardItem, reason: str, version: int) -> ItemVersion:
     """PN-2: a withdrawal is itself a published, reasoned version; the withdrawn content stays in the history."""
-    item = BoardItem.objects.select_for_update().select_related("organisation", "compound").get(pk=item.pk)
+    item = (
+        BoardItem.objects.select_for_update(of=("self",))
+        .select_related("organisation", "compound")
+        .get(pk=item.pk)
+    )
     if not permissions.can_publish_item(actor, item):
         raise PermissionDenied
     if item.version != version:
