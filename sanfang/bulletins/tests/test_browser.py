@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -18,6 +19,20 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+AXE = Path(__file__).resolve().parents[3] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def serious_axe_violations(page) -> list:
+    """axe-core's serious and critical violations on the page (skipped where axe-core is not installed)."""
+    if not AXE.exists():
+        return []
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [
+        (v["id"], [n["target"] for n in v["nodes"]][:3])
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
 
 
 @pytest.fixture
@@ -71,6 +86,7 @@ def test_pn3_owners_committee_acknowledges_an_urgent_bulletin_on_a_phone(phone, 
     assert row.acknowledged_by_id == world.oc_member.pk
     page.goto(f"/bulletins/{bulletin.pk}/")
     assert "已签收" in page.content()
+    assert serious_axe_violations(page) == []
 
 
 def test_pn5_owners_committee_answers_an_opinion_on_a_phone(phone, live_server):
@@ -97,8 +113,30 @@ def test_pn5_owners_committee_answers_an_opinion_on_a_phone(phone, live_server):
     opinion = reports.give_opinion(actor=world.street_official, report=report, text="请公示明细。")
     _sign_in(context, live_server, world.oc_member)
     page.goto(f"/reports/{report.pk}/")
+    assert serious_axe_violations(page) == []
     page.get_by_label("答复").fill("已在公示栏公示。")
     page.get_by_role("button", name="答复").click()
     page.wait_for_load_state()
     opinion.refresh_from_db()
     assert opinion.answer == "已在公示栏公示。"
+
+
+def test_pn3_residents_committee_sends_an_urgent_bulletin_through_the_form(phone, live_server):
+    from sanfang.bulletins.models import Bulletin
+
+    context, page = phone
+    world = make_world()
+    _sign_in(context, live_server, world.rc_member)
+    page.goto(f"/bulletins/new/?community={world.community_a.code}")
+    assert serious_axe_violations(page) == []
+    page.get_by_label("紧急程度").select_option("urgent")
+    page.get_by_label("标题").fill("多名居民反映地下车库积水")
+    page.get_by_label("内容").fill("请物业今日排查排水泵。")
+    page.get_by_role("button", name="发出").click()
+    page.wait_for_load_state()
+    bulletin = Bulletin.objects.get()
+    assert bulletin.urgency == "urgent" and bulletin.recipients.count() >= 3
+    assert serious_axe_violations(page) == []
+
+    page.goto("/reports/new/")
+    assert serious_axe_violations(page) == []
