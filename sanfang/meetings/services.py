@@ -1840,3 +1840,28 @@ def recompute_estimated_dates() -> int:
                 Meeting.objects.filter(pk=meeting.pk).update(date_estimated=False)
         changed += 1
     return changed
+
+
+def remind_participants(today: dt.date) -> int:
+    """Tick: the working day before a notified meeting, remind its participants (once per meeting)."""
+    nxt = workcal.next_working_day(today, include=False)
+    meetings = Meeting.objects.filter(
+        status=Meeting.Status.NOTIFIED, date__gt=today, date__lte=nxt
+    ).select_related("community")
+    count = 0
+    for meeting in meetings.order_by("id"):
+        people = [p.person for p in meeting.participants.select_related("person") if p.person_id]
+        delivery.notify(
+            recipients=people,
+            subject=_("会议提醒：%(title)s，%(date)s %(time)s，%(venue)s")
+            % {
+                "title": meeting.title,
+                "date": meeting.date,
+                "time": meeting.start_time.strftime("%H:%M"),
+                "venue": meeting.venue,
+            },
+            key=f"meetings:meeting:{meeting.pk}:remind",
+            url=reverse("meetings:meeting", args=[meeting.pk]),
+        )
+        count += 1
+    return count

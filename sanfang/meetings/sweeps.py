@@ -25,3 +25,9 @@ def follow_up_overdue_resolutions(now) -> int:
 def recompute_estimated_meeting_dates(now) -> int:
     """Move regular meetings planned on an estimated date once the year's holidays are entered (JM-3)."""
     return services.recompute_estimated_dates()
+
+
+@sweep("meetings.remind")
+def remind_participants(now) -> int:
+    """Remind participants the working day before a notified joint meeting."""
+    return services.remind_participants(timezone.localdate(now))

@@ -448,3 +448,15 @@ def test_jm2_a_case_escalated_by_the_grid_worker_reaches_the_agenda(world, meeti
         "agenda.propose", None, world.community_a, "rules_major", "报告", "", world.compound_a2
     )
     assert system.raised_by is None and system.kind == AgendaKind.RULES_MAJOR
+
+
+def test_jm3_participants_are_reminded_the_working_day_before(world, meeting, frozen):
+    doc = services.draft_notice(actor=world.epmc_lead, meeting=meeting)
+    services.sign_off(actor=world.party_secretary, document=doc, version=doc.version)
+    assert services.remind_participants(dt.date(2026, 4, 28)) == 0
+    assert services.remind_participants(dt.date(2026, 4, 29)) == 1
+    services.remind_participants(dt.date(2026, 4, 29))
+    assert (
+        Message.objects.filter(key=f"meetings:meeting:{meeting.pk}:remind", recipient=world.oc_member).count()
+        == 1
+    )
