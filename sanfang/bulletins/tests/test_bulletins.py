@@ -224,3 +224,19 @@ def test_pn3_unknown_case_number_is_refused_when_cases_are_installed(world, froz
     monkeypatch.setattr(links, "case_exists", lambda ref: False)
     with pytest.raises(RuleViolation):
         send(world, case_ref="NOPE")
+
+
+def test_pn3_acknowledgement_window_and_street_delay_are_configurable(world, frozen, settings):
+    settings.SANFANG = {
+        **settings.SANFANG,
+        "BULLETIN_ACK_MINUTES": {"urgent": 60, "important": 8 * 60},
+        "BULLETIN_STREET_AFTER_MINUTES": 30,
+    }
+    b = send(world)
+    assert b.ack_due_at == T0 + dt.timedelta(minutes=60)
+    frozen.shift(dt.timedelta(minutes=61))
+    assert services.escalate_overdue(now=timezone.now()) == 1
+    frozen.shift(dt.timedelta(minutes=31))
+    assert services.escalate_overdue(now=timezone.now()) == 1
+    b.refresh_from_db()
+    assert b.escalation_level == 2
