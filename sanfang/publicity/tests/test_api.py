@@ -125,3 +125,17 @@ def test_charge_change_api_refuses_short_notice(api_client, scheduled, fee_gate)
     response = post(api_client(w.company_head), url, change)
     assert response.status_code == 400 and "一个月" in response.json()["detail"]
     assert post(api_client(w.company_head), url, change | {"effective_on": "2027-01-05"}).status_code == 200
+
+
+def test_the_public_board_json_has_a_bounded_number_of_queries(
+    client, scheduled, no_cases, django_assert_max_num_queries
+):
+    w = scheduled
+    with django_assert_max_num_queries(12):
+        assert client.get(f"{API}/boards/{w.compound_a1.code}").status_code == 200
+
+
+def test_versions_of_another_compounds_item_are_not_found(client, scheduled):
+    w = scheduled
+    other = item_of(w.compound_a2, ItemKind.PRICE_DISPLAY)
+    assert client.get(f"{API}/boards/{w.compound_a1.code}/items/{other.pk}/versions").status_code == 404

@@ -224,3 +224,11 @@ def test_the_openapi_document_describes_the_board_endpoints(client, db):
 def test_the_board_reads_in_english_too(client, published):
     html = client.get(board_url(published), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Public board" in html and "Price complaint hotline" in html and "Overdue, not published" in html
+
+
+def test_an_item_is_only_reachable_under_its_own_compound(client, published):
+    w = published
+    other = item_of(w.compound_a2, ItemKind.PRICE_DISPLAY)
+    assert (
+        client.get(reverse("publicity:item-history", args=[w.compound_a1.code, other.pk])).status_code == 404
+    )
