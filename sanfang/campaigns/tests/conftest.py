@@ -82,3 +82,13 @@ def _site_urls(settings, monkeypatch):
 def _media(settings, tmp_path):
     """Uploaded attachments go to a temporary directory, not the developer's var/media."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _chinese_first():
+    """Every test starts in the source language (a request in English must not leak into the next test)."""
+    from django.utils import translation
+
+    translation.activate("zh-hans")
+    yield
+    translation.deactivate()
