@@ -235,3 +235,12 @@ def test_jm4_api_workbench_for_convener_member_and_office(world, meeting, login)
     assert len(r["unread_documents"]) == 1
     r = login(world.epmc_lead).get(f"{API}/workbench").json()
     assert r["offices"][0]["next_meeting_id"] == meeting.pk
+
+
+def test_openapi_document_lists_the_meeting_endpoints(db, client):
+    r = client.get("/api/v1/openapi.json")
+    assert r.status_code == 200
+    paths = r.json()["paths"]
+    assert "/api/v1/meetings/meetings" in paths
+    assert "/api/v1/meetings/documents/{pk}/sign-off" in paths
+    assert "/api/v1/meetings/resolutions" in paths
