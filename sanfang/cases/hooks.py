@@ -14,7 +14,7 @@ from sanfang.core import extensions, nav, todos
 from sanfang.directory.scopes import Role, get_scope
 
 from . import services
-from .models import Case, MajorMatter, Status, Summons
+from .models import Case, Invitation, Status, Summons
 
 nav.register(gettext_lazy("问题办理"), "cases:triage", roles=Role.STAFF, order=20)
 nav.register(
@@ -104,19 +104,20 @@ def case_todos(user):
                     urgent=True,
                 )
             )
-    if scope.has_role(Role.STREET, Role.PARTY_ORG):
-        roles = (Role.STREET, Role.PARTY_ORG)
-        waiting = (
-            MajorMatter.objects.filter(scope.place_q("compound__path", roles=roles))
-            .filter(invitations__acknowledged_at__isnull=True)
-            .distinct()
-            .order_by("id")[:10]
+    if scope.organisation_ids:
+        # CS-7: invitations to intervene early addressed to my organisation and not yet acknowledged.
+        pending = (
+            Invitation.objects.filter(
+                acknowledged_at__isnull=True, organisation_id__in=scope.organisation_ids
+            )
+            .select_related("matter")
+            .order_by("invited_at", "id")[:10]
         )
-        for m in waiting:
+        for inv in pending:
             items.append(
                 todos.Todo(
-                    title=_("重大事项待确认提前介入：%(t)s") % {"t": m.title},
-                    url=reverse("cases:matter", args=[m.pk]),
+                    title=_("重大事项待确认提前介入：%(t)s") % {"t": inv.matter.title},
+                    url=reverse("cases:matter", args=[inv.matter_id]),
                     app="cases",
                     urgent=True,
                 )

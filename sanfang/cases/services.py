@@ -4,6 +4,7 @@ timeline and the audit trail, and tells people after commit through core.deliver
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections import Counter
 from dataclasses import dataclass
 
@@ -275,7 +276,7 @@ def submit_case(
         reporter = on_behalf_of
     now = timezone.now()
     case = Case(
-        tracking_no=f"tmp-{now.timestamp()}",
+        tracking_no=f"tmp-{secrets.token_hex(8)}",  # replaced once the pk is known
         compound=compound,
         community=community,
         street=street,

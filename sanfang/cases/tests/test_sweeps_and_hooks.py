@@ -142,3 +142,17 @@ def test_todos_list_my_cases_and_untriaged_ones(world):
         office = [t.title for t in todos_for(world.epmc_lead) if t.app == "cases"]
         assert any("待受理分类" in t for t in office)
         assert [t for t in todos_for(world.other_company_head) if t.app == "cases"] == []
+
+
+def test_cs7_invited_street_and_party_org_see_the_acknowledgement_in_their_todos(world):
+    from sanfang.core.todos import todos_for
+
+    matter = services.open_matter(
+        actor=world.oc_member, compound=world.compound_a1, kind="company_change", title="更换物业"
+    )
+    assert not [t for t in todos_for(world.street_official) if "提前介入" in t.title]
+    services.invite(actor=world.epmc_lead, matter=matter, party="street")
+    assert [t for t in todos_for(world.street_official) if "提前介入" in t.title]
+    assert not [t for t in todos_for(world.party_secretary) if "提前介入" in t.title]
+    services.acknowledge(actor=world.street_official, matter=matter, party="street")
+    assert not [t for t in todos_for(world.street_official) if "提前介入" in t.title]
