@@ -7,7 +7,7 @@ def _shield_from_half_built_siblings(settings):
     try:
         import sanfang.urls  # noqa: F401 - import check only
     except Exception:  # noqa: BLE001 - any sibling breakage
-        settings.ROOT_URLCONF = "sanfang.bulletins.tests.shield_urls"
+        settings.ROOT_URLCONF = "sanfang.reports.tests.shield_urls"
         from sanfang.core import nav
 
         kept = []
