@@ -244,6 +244,10 @@ CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-free meta t
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_AGE = int(
+    os.environ.get("SESSION_COOKIE_AGE", str(12 * 3600))
+)  # a working day, then sign in again
+SESSION_SAVE_EVERY_REQUEST = False
 if PRODUCTION:
     SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -252,6 +256,25 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = _env_bool("SECURE_HSTS_PRELOAD", False)
+
+
+def _refuse_insecure_production() -> None:
+    """SANFANG_ENV=production refuses to start with a configuration that would be unsafe on the internet."""
+    problems = []
+    if DEBUG:
+        problems.append("DEBUG must be off")
+    if len(SECRET_KEY) < 40 or SECRET_KEY.startswith("django-insecure"):
+        problems.append("SECRET_KEY must be a long random value")
+    if not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:
+        problems.append("ALLOWED_HOSTS must list the site's host names")
+    if not SITE_URL.startswith("https://"):
+        problems.append("SITE_URL must be https://")
+    if problems:
+        raise ImproperlyConfigured("Insecure production configuration: " + "; ".join(problems) + ".")
+
+
+if PRODUCTION:
+    _refuse_insecure_production()
 
 LOGGING = {
     "version": 1,
