@@ -39,9 +39,8 @@ def major_matter_status(compound, kind):
 def indicators(subject, community, year):
     """EV-4: case response / resolution / satisfaction rates of an appraisal subject over a year."""
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    qs = services.cases_of_subject(subject, start, end)
-    if subject.kind != "property_company":
-        qs = qs.filter(compound__path__startswith=community.path)
+    # The round is per community: a company serving several communities answers here for this one's cases.
+    qs = services.cases_of_subject(subject, start, end).filter(compound__path__startswith=community.path)
     r = services.rates(qs)
     return [
         extensions.Indicator("cases.response", _("问题响应率"), r.responded_in_time, r.received, "cases"),

@@ -156,3 +156,24 @@ def test_cs7_invited_street_and_party_org_see_the_acknowledgement_in_their_todos
     assert not [t for t in todos_for(world.party_secretary) if "提前介入" in t.title]
     services.acknowledge(actor=world.street_official, matter=matter, party="street")
     assert not [t for t in todos_for(world.street_official) if "提前介入" in t.title]
+
+
+def test_indicators_of_a_company_count_only_the_appraised_communitys_cases(world):
+    from sanfang.core.testing import make_contract
+
+    make_contract(world.company_x, world.compound_b1)
+    with time_machine.travel(MONDAY, tick=False):
+        _case(world)
+        services.submit_case(
+            actor=world.other_resident,
+            compound=world.compound_b1,
+            category="other",
+            title="",
+            description="江景小区的问题",
+        )
+    got = {
+        i.code: i
+        for i in extensions.collect("indicators", world.company_x, world.community_a, 2026)
+        if i.source == "cases"
+    }
+    assert got["cases.response"].denominator == 1
