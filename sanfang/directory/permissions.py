@@ -54,14 +54,27 @@ def can_manage_organisation(user, org: Organisation) -> bool:
     return can_manage_place(user, org.place)
 
 
+# The Residents' Committee (and the party organisation leading it) and the company serving the compound.
+VERIFIER_ROLES = (Role.RESIDENTS_COMMITTEE, Role.PROPERTY_COMPANY, Role.PARTY_ORG)
+
+
 def can_verify_residency(user, residency: Residency) -> bool:
     """The Residents' Committee of the compound's community or the company serving it verify residents."""
     scope = get_scope(user)
     if scope.is_superuser:
         return True
-    return scope.has_role(
-        Role.RESIDENTS_COMMITTEE, Role.PROPERTY_COMPANY, Role.PARTY_ORG, at=residency.compound
+    return scope.has_role(*VERIFIER_ROLES, at=residency.compound)
+
+
+def residencies_to_verify(user):
+    """Pending residencies the user may decide on: those `can_verify_residency` allows, never their own."""
+    scope = get_scope(user)
+    qs = Residency.objects.select_related("person", "compound", "building").filter(
+        status=Residency.Status.PENDING
     )
+    if not scope.is_superuser:
+        qs = qs.filter(scope.place_q("compound__path", roles=VERIFIER_ROLES))
+    return qs.exclude(_own(user))
 
 
 def residencies_visible_to(user):

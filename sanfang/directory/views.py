@@ -284,9 +284,7 @@ def place_detail(request: HttpRequest, code: str) -> HttpResponse:
         ctx["contracts"] = ServiceContract.objects.filter(compound=place).select_related("company")
         ctx["contract_form"] = ContractForm() if can_manage else None
         if internal:
-            ctx["pending"] = permissions.residencies_visible_to(request.user).filter(
-                compound=place, status=Residency.Status.PENDING
-            )
+            ctx["pending"] = permissions.residencies_to_verify(request.user).filter(compound=place)
     if can_manage:
         ctx["place_form"] = PlaceForm() if place.kind in PLACE_CHILD_KIND else None
         ctx["org_form"] = OrganisationForm()
@@ -414,11 +412,8 @@ def contract_add(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def residents_pending(request: HttpRequest) -> HttpResponse:
-    qs = (
-        permissions.residencies_visible_to(request.user)
-        .filter(status=Residency.Status.PENDING)
-        .exclude(person=request.user)
-    )
+    # Only the residents this person may decide on: oversight sees the numbers elsewhere, not the buttons.
+    qs = permissions.residencies_to_verify(request.user).order_by("created_at", "pk")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "directory/residents_pending.html", {"page": page, "reject_form": RejectForm()})
 
