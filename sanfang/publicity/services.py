@@ -557,37 +557,50 @@ def _responsible_people(item: BoardItem):
 
 
 def flag_overdue(*, now: dt.datetime) -> int:
-    """Mark items unpublished past their due date and tell the responsible organisation once (PN-1)."""
+    """Mark items unpublished past their due date (the board shows them overdue, PN-1) and tell each responsible
+    organisation once per sweep day, in one message listing its items rather than one message per item."""
     today = timezone.localdate(now)
-    flagged = 0
-    for item in (
+    items = list(
         BoardItem.objects.overdue(today)
         .filter(overdue_flagged_at__isnull=True)
-        .select_related("compound", "organisation")[:2000]
-    ):
+        .select_related("compound", "organisation")
+        .order_by("organisation_id", "due_on", "id")[:2000]
+    )
+    by_org: dict[int | None, list[BoardItem]] = {}
+    for item in items:
+        by_org.setdefault(item.organisation_id, []).append(item)
+    for org_id, group in by_org.items():
         with transaction.atomic():
-            BoardItem.objects.filter(pk=item.pk, overdue_flagged_at__isnull=True).update(
+            BoardItem.objects.filter(pk__in=[i.pk for i in group], overdue_flagged_at__isnull=True).update(
                 overdue_flagged_at=now
             )
-            audit.record(
-                actor="系统",
-                verb="publicity.overdue",
-                target=item,
-                place=item.compound,
-                summary=_("%(title)s 应于 %(due)s 前公示，已逾期")
-                % {"title": item.title, "due": item.due_on},
-            )
+            for item in group:
+                audit.record(
+                    actor="系统",
+                    verb="publicity.overdue",
+                    target=item,
+                    place=item.compound,
+                    summary=_("%(title)s 应于 %(due)s 前公示，已逾期")
+                    % {"title": item.title, "due": item.due_on},
+                )
+            if org_id is None:
+                continue
+            lines = [
+                _("· %(compound)s：%(title)s（应于 %(due)s 前公示）")
+                % {"compound": i.compound.name, "title": i.title, "due": i.due_on}
+                for i in group[:30]
+            ]
+            if len(group) > 30:
+                lines.append(_("……共 %(n)d 项") % {"n": len(group)})
             delivery.notify(
-                recipients=_responsible_people(item),
-                subject=_("公示逾期：%(title)s") % {"title": item.title},
-                key=f"publicity:item:{item.pk}:overdue",
-                body=_("%(compound)s 的“%(title)s”应于 %(due)s 前公示，现已逾期，公示栏上已公开显示为逾期。")
-                % {"compound": item.compound.name, "title": item.title, "due": item.due_on},
-                url=reverse("publicity:item-edit", args=[item.pk]),
+                recipients=_responsible_people(group[0]),
+                subject=_("公示逾期：%(n)d 项未按期公示") % {"n": len(group)},
+                key=f"publicity:org:{org_id}:overdue:{today.isoformat()}",
+                body=_("以下事项已过应公示日期，公示栏上已公开显示为逾期：") + "\n" + "\n".join(lines),
+                url=reverse("publicity:home") + "?overdue=1",
                 urgent=True,
             )
-        flagged += 1
-    return flagged
+    return len(items)
 
 
 def remind_due(*, now: dt.datetime) -> int:

@@ -22,12 +22,14 @@ def test_pn1_the_overdue_sweep_flags_each_overdue_item_once_and_tells_the_respon
     assert first == BoardItem.objects.overdue().count() > 0
     assert sweeps.overdue(TODAY) == 0  # idempotent
     income = item_of(w.compound_a1, ItemKind.INCOME_STATEMENT)
+    [message] = Message.objects.filter(
+        recipient=w.company_head, key__startswith=f"publicity:org:{w.company_x.pk}:"
+    )
+    assert income.title in message.body and message.urgent
+    assert w.compound_a2.name not in message.body  # company Y's items go to company Y
     assert Message.objects.filter(
-        recipient=w.company_head, key=f"publicity:item:{income.pk}:overdue"
-    ).exists()
-    assert not Message.objects.filter(
-        recipient=w.other_company_head, key=f"publicity:item:{income.pk}:overdue"
-    ).exists()
+        recipient=w.other_company_head, key__startswith=f"publicity:org:{w.company_y.pk}:"
+    )
     assert AuditEvent.objects.for_target(income).filter(verb="publicity.overdue").exists()
 
 
