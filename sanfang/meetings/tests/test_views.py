@@ -332,3 +332,9 @@ def test_jm4_addendum_and_jm5_reopen_through_the_pages(world, meeting, login, fr
         "门禁仍故障"
         in login(world.company_head).get(reverse("meetings:resolution", args=[res.pk])).content.decode()
     )
+
+
+def test_edit_forms_carry_the_version_hidden(world, meeting, login):
+    body = login(world.epmc_lead).get(reverse("meetings:meeting", args=[meeting.pk])).content.decode()
+    assert 'type="hidden" name="version" value="1"' in body
+    assert ">Version" not in body
