@@ -186,3 +186,15 @@ def test_wn3_street_view_filters_the_in_scope_set(world, login, campaign, submit
     assert "和谐苑" not in html
     html = login(world.street_official).get(url + "?show=missing").content.decode()
     assert "和谐苑" in html
+
+
+def test_wn3_a_street_exports_only_its_own_compounds(world, login, campaign, submitted):
+    services.start_survey(actor=world.other_street_official, campaign=campaign, compound=world.compound_b1)
+    client = login(world.street_official)
+    ws = load_workbook(
+        io.BytesIO(client.get(reverse("campaigns:surveys-xlsx", args=[campaign.pk])).content)
+    ).active
+    names = [ws.cell(row=r, column=4).value for r in range(4, ws.max_row + 1)]
+    assert names == [submitted.name]
+    other = reverse("campaigns:surveys-xlsx", args=[campaign.pk]) + f"?place={world.street_b.code}"
+    assert client.get(other).status_code == 404
