@@ -15,6 +15,7 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sanfang.core import audit, extensions
 from sanfang.core.calendar import add_working_days
@@ -67,18 +68,18 @@ DEFAULT_DEADLINES: dict[str, int] = {
     "bounce.threshold": 2,
 }
 DEADLINE_LABELS = {
-    "classify": _("受理分类"),
-    "routine.handle": _("日常问题协同处置"),
-    "routine.coordinate": _("日常问题居委会协调"),
-    "major.investigate": _("重大问题调查研究"),
-    "major.report": _("重大问题形成方案上报"),
-    "major.handle": _("重大问题落实方案"),
-    "beyond_remit.propose": _("超出职责问题联席会议研究"),
-    "summons.street": _("街道响应吹哨"),
-    "summons.department": _("部门报到答复"),
-    "legacy.review": _("历史遗留问题跟踪周期"),
-    "feedback": _("居民评价期"),
-    "bounce.threshold": _("推诿次数上限（超过即升级）"),
+    "classify": gettext_lazy("受理分类"),
+    "routine.handle": gettext_lazy("日常问题协同处置"),
+    "routine.coordinate": gettext_lazy("日常问题居委会协调"),
+    "major.investigate": gettext_lazy("重大问题调查研究"),
+    "major.report": gettext_lazy("重大问题形成方案上报"),
+    "major.handle": gettext_lazy("重大问题落实方案"),
+    "beyond_remit.propose": gettext_lazy("超出职责问题联席会议研究"),
+    "summons.street": gettext_lazy("街道响应吹哨"),
+    "summons.department": gettext_lazy("部门报到答复"),
+    "legacy.review": gettext_lazy("历史遗留问题跟踪周期"),
+    "feedback": gettext_lazy("居民评价期"),
+    "bounce.threshold": gettext_lazy("推诿次数上限（超过即升级）"),
 }
 
 
@@ -614,13 +615,13 @@ def _maybe_escalate(case: Case) -> None:
 
 REQUIRED_INVESTIGATION_ROLES = ("residents_committee", "owners_committee", "property_company")
 INVESTIGATION_ROLES = {
-    "residents_committee": _("社区居民委员会"),
-    "compound_party_org": _("小区党组织"),
-    "epmc": _("环境和物业管理委员会"),
-    "owners_committee": _("业主委员会"),
-    "property_company": _("物业服务企业"),
-    "stakeholder": _("利益相关方"),
-    "resident_rep": _("居民代表"),
+    "residents_committee": gettext_lazy("社区居民委员会"),
+    "compound_party_org": gettext_lazy("小区党组织"),
+    "epmc": gettext_lazy("环境和物业管理委员会"),
+    "owners_committee": gettext_lazy("业主委员会"),
+    "property_company": gettext_lazy("物业服务企业"),
+    "stakeholder": gettext_lazy("利益相关方"),
+    "resident_rep": gettext_lazy("居民代表"),
 }
 
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("photos/<int:pk>/", views.photo, name="photo"),
     path("summonses/", views.summonses, name="summonses"),
     path("overview/", views.overview, name="overview"),
+    path("policy/", views.policy, name="policy"),
     path("matters/", views.matters, name="matters"),
     path("matters/new/", views.matter_new, name="matter-new"),
     path("matters/<int:pk>/", views.matter_detail, name="matter"),

@@ -211,6 +211,7 @@ def triage(request: HttpRequest) -> HttpResponse:
             "today": today,
             "compounds": compounds,
             "can_overview": scope.has_role(Role.STREET, Role.COUNTY, Role.PARTY_ORG) or scope.is_superuser,
+            "can_policy": scope.has_role(Role.STREET, Role.COUNTY) or scope.is_superuser,
         },
     )
 
@@ -722,3 +723,39 @@ def matter_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     else:
         messages.success(request, _("已保存。"))
     return redirect("cases:matter", pk=matter.pk)
+
+
+@login_required
+def policy(request: HttpRequest) -> HttpResponse:
+    """A street sets its own working-day limits per class and step, and the bounce threshold (CS-2 … CS-5)."""
+    scope = get_scope(request.user)
+    streets = Place.objects.streets()
+    if not scope.is_superuser:
+        streets = streets.filter(scope.place_q("path", roles=(Role.STREET, Role.COUNTY)))
+    streets = list(streets.order_by("path")[:100])
+    if not streets:
+        raise PermissionDenied
+    street = next((s for s in streets if str(s.pk) == request.GET.get("street", "")), streets[0])
+    if request.method == "POST":
+        try:
+            for key in services.DEFAULT_DEADLINES:
+                raw = request.POST.get(key, "").strip()
+                if raw and raw.isdigit() and int(raw) != services.policy_value(street, key):
+                    services.set_policy(actor=request.user, street=street, key=key, value=int(raw))
+                elif raw and not raw.isdigit():
+                    raise DomainError(_("请填写正整数。"))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("已保存。"))
+        return redirect(f"{request.path}?street={street.pk}")
+    rows = [
+        {
+            "key": k,
+            "label": services.DEADLINE_LABELS[k],
+            "default": d,
+            "value": services.policy_value(street, k),
+        }
+        for k, d in services.DEFAULT_DEADLINES.items()
+    ]
+    return render(request, "cases/policy.html", {"streets": streets, "street": street, "rows": rows})

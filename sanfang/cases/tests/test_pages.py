@@ -328,3 +328,18 @@ def test_cs2_office_can_choose_the_compound_party_head_as_convener_on_the_page(l
     assert resp.status_code == 200
     case.refresh_from_db()
     assert case.handler == world.compound_party_head
+
+
+def test_street_sets_its_deadlines_on_the_policy_page_and_others_cannot(login, world):
+    from sanfang.cases.models import DeadlinePolicy
+
+    street = login(world.street_official)
+    assert street.get("/cases/policy/").status_code == 200
+    street.post(f"/cases/policy/?street={world.street_a.pk}", {"routine.handle": "3", "classify": "2"})
+    assert DeadlinePolicy.objects.get(street=world.street_a).key == "routine.handle"
+    assert services.policy_value(world.street_a, "routine.handle") == 3
+    assert login(world.company_head).get("/cases/policy/").status_code == 403
+    login(world.other_street_official).post(
+        f"/cases/policy/?street={world.street_a.pk}", {"routine.handle": "9"}
+    )
+    assert services.policy_value(world.street_a, "routine.handle") == 3
