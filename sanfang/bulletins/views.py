@@ -13,6 +13,7 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -57,23 +58,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         )
     )
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
-    rows = []
-    for b in page.object_list:
-        recips = list(b.recipients.all())
-        my_pending = [
-            r
-            for r in recips
-            if r.acknowledged_at is None and permissions.acts_for(request.user, r.organisation)
-        ]
-        rows.append(
-            {
-                "bulletin": b,
-                "acked": sum(1 for r in recips if r.acknowledged_at),
-                "total": len(recips),
-                "late": any(r.late for r in recips),
-                "my_pending": my_pending,
-            }
-        )
+    rows = [_row(request.user, b) for b in page.object_list]
     return render(
         request,
         "bulletins/inbox.html",
@@ -133,6 +118,20 @@ def overview(request: HttpRequest) -> HttpResponse:
     }
     rows = [{"community": c, "b": bulletins.get(c.pk, {}), "a": acks.get(c.pk, {})} for c in page.object_list]
     return render(request, "bulletins/overview.html", {"page": page, "rows": rows, "year": year})
+
+
+def _row(user, b: Bulletin) -> dict:
+    """One inbox row: acknowledgement counts and the recipient parties the user may still sign for."""
+    recips = list(b.recipients.all())
+    return {
+        "bulletin": b,
+        "acked": sum(1 for r in recips if r.acknowledged_at),
+        "total": len(recips),
+        "late": any(r.late for r in recips),
+        "my_pending": [
+            r for r in recips if r.acknowledged_at is None and permissions.acts_for(user, r.organisation)
+        ],
+    }
 
 
 def _communities_for(user) -> list[Place]:
@@ -237,8 +236,20 @@ def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.acknowledge(actor=request.user, bulletin=bulletin, organisation=org, note=note)
     except DomainError as exc:
+        if request.htmx:
+            return HttpResponse(f'<p class="error" role="alert">{escape(exc.message)}</p>', status=200)
         messages.error(request, exc.message)
     else:
+        if request.htmx:
+            # htmx: swap just this bulletin's card in the inbox (no page reload on a phone).
+            fresh = (
+                Bulletin.objects.select_related("sender_org", "community", "compound")
+                .prefetch_related(
+                    Prefetch("recipients", queryset=BulletinRecipient.objects.select_related("organisation"))
+                )
+                .get(pk=bulletin.pk)
+            )
+            return render(request, "bulletins/_row.html", {"row": _row(request.user, fresh)})
         messages.success(request, _("已签收。"))
     nxt = request.POST.get("next")
     if nxt == "inbox":

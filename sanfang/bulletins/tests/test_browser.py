@@ -81,7 +81,7 @@ def test_pn3_owners_committee_acknowledges_an_urgent_bulletin_on_a_phone(phone, 
     )
     assert not overflow
     page.get_by_role("button", name="签收").first.click()
-    page.wait_for_load_state()
+    page.get_by_text("已签收 1/2").wait_for()  # htmx swapped the card in place
     row = bulletin.recipients.get(organisation=world.oc_a1)
     assert row.acknowledged_by_id == world.oc_member.pk
     page.goto(f"/bulletins/{bulletin.pk}/")

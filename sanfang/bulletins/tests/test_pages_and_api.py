@@ -196,3 +196,15 @@ def test_pn3_street_official_lands_on_all_bulletins_of_the_area(world, login):
     _send(world)
     body = login(world.street_official).get("/bulletins/").content.decode()
     assert "停水通知" in body
+
+
+def test_pn3_acknowledging_from_the_inbox_with_htmx_swaps_only_the_card(world, login):
+    b = _send(world)
+    client = login(world.oc_member)
+    response = client.post(f"/bulletins/{b.pk}/ack/", {"next": "inbox"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert body.lstrip().startswith(f'<li class="card" id="bulletin-{b.pk}">')
+    assert "已签收 1/3" in body and "名义签收" not in body
+    again = client.post(f"/bulletins/{b.pk}/ack/", {"next": "inbox"}, HTTP_HX_REQUEST="true")
+    assert "已经签收过" in again.content.decode()
