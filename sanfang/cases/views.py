@@ -685,7 +685,15 @@ def matter_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
     from sanfang.core.models import AuditEvent
 
-    trail = AuditEvent.objects.for_target(matter).order_by("at", "id")
+    verbs = {
+        "major_matter.open": _("提出"),
+        "major_matter.invite": _("邀请提前介入"),
+        "major_matter.acknowledge": _("确认提前介入"),
+        "major_matter.advance": _("进入下一步"),
+    }
+    trail = list(AuditEvent.objects.for_target(matter).order_by("at", "id"))
+    for event in trail:
+        event.verb_label = verbs.get(event.verb, event.verb)
     return render(
         request,
         "cases/matter.html",
