@@ -56,6 +56,15 @@ class Board:
         return (published or items or [None])[0]
 
     @property
+    def upcoming_changes(self) -> list[BoardItem]:
+        """Published changes of charge standard not yet in effect: announced at the top of the board."""
+        return [
+            i
+            for i in self.items.get(ItemKind.CHARGE_CHANGE, [])
+            if i.status == ItemStatus.PUBLISHED and i.effective_on and i.effective_on >= self.today
+        ]
+
+    @property
     def fee_sections(self) -> list[tuple[str, list[BoardItem]]]:
         """The fee and fund disclosures in the order a resident reads them (charges first, then money)."""
         kinds = (

@@ -232,3 +232,19 @@ def test_an_item_is_only_reachable_under_its_own_compound(client, published):
     assert (
         client.get(reverse("publicity:item-history", args=[w.compound_a1.code, other.pk])).status_code == 404
     )
+
+
+def test_pn1_an_announced_charge_change_is_shown_at_the_top_of_the_board(client, published, fee_gate):
+    w = published
+    fee_gate["gate"] = {"id": 1, "title": "物业费调整", "status": "已介入", "gate_open": True}
+    change = {
+        "charge_item": "地面停车服务费",
+        "old_standard": "100 元/月",
+        "new_standard": "120 元/月",
+        "effective_on": "2027-01-01",
+        "reason": "成本上涨",
+        "basis": "业主大会决定",
+    }
+    services.publish_charge_change(actor=w.company_head, compound=w.compound_a1, content=change)
+    html = client.get(board_url(w)).content.decode()
+    assert "地面停车服务费：100 元/月 → 120 元/月，2027-01-01 起执行。" in html
