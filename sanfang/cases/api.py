@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -14,6 +15,7 @@ from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status as Reply
 
+from sanfang.core import ratelimit
 from sanfang.core.api_auth import OPTIONAL_AUTH
 from sanfang.core.errors import RuleViolation
 from sanfang.directory.models import Building, Organisation, Place, PlaceKind
@@ -212,6 +214,7 @@ def report(
     photos: File[list[UploadedFile]] = None,  # type: ignore[assignment]
 ):
     compound = get_object_or_404(Place, code=code, kind=PlaceKind.COMPOUND)
+    ratelimit.hit(request, "cases.report", getattr(settings, "CASES_REPORT_RATE", "20/h"))
     b = None
     if building:
         b = Building.objects.filter(compound=compound, name=building).first()
@@ -274,6 +277,7 @@ class FeedbackIn(Schema):
 )
 def feedback(request, token: str, payload: FeedbackIn):
     case = _followed(token)
+    ratelimit.hit(request, "cases.feedback", "30/h")
     services.give_feedback(actor=request.user, case=case, token=token, **payload.dict())
     return follow(request, token)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -17,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sanfang.core import ratelimit
 from sanfang.core.errors import DomainError
 from sanfang.directory.models import Organisation, OrgKind, Place, PlaceKind
 from sanfang.directory.scopes import Role, get_scope
@@ -52,6 +54,8 @@ def report(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
+            # Anonymous reports are welcome, floods are not.
+            ratelimit.hit(request, "cases.report", getattr(settings, "CASES_REPORT_RATE", "20/h"))
             case = services.submit_case(
                 actor=request.user,
                 compound=compound,
@@ -89,6 +93,7 @@ def follow(request: HttpRequest, token: str) -> HttpResponse:
     form = forms.FeedbackForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
+            ratelimit.hit(request, "cases.feedback", "30/h")
             services.give_feedback(
                 actor=request.user,
                 case=case,

@@ -343,3 +343,17 @@ def test_street_sets_its_deadlines_on_the_policy_page_and_others_cannot(login, w
         f"/cases/policy/?street={world.street_a.pk}", {"routine.handle": "9"}
     )
     assert services.policy_value(world.street_a, "routine.handle") == 3
+
+
+def test_public_report_form_is_rate_limited(client, world, settings):
+    settings.CASES_REPORT_RATE = "2/h"
+    _report(client, world)
+    _report(client, world)
+    resp = _report(client, world)
+    assert "操作太频繁" in resp.content.decode()
+    assert Case.objects.count() == 2
+    api = client.post(
+        f"/api/v1/cases/report/{world.compound_a1.code}",
+        {"category": "other", "description": "再反映一次问题"},
+    )
+    assert api.status_code == 429
