@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -438,7 +439,7 @@ def document_detail(request, pk: int):
         services.mark_read(person=request.user, document=doc)
     distributions = list(
         doc.distributions.select_related("organisation", "person", "message").order_by(
-            "organisation_id", "id"
+            F("organisation_id").asc(nulls_last=True), "id"
         )
     )
     return render(
