@@ -52,6 +52,22 @@ def campaign_todos(user):
                             overdue=campaign.report_due < today,
                         )
                     )
+    if scope.has_role(Role.STREET):
+        from .models import EpmcIdleFlag
+
+        idle = (
+            EpmcIdleFlag.objects.active()
+            .filter(scope.place_q("community__path", roles=(Role.STREET,)))
+            .count()
+        )
+        if idle:
+            out.append(
+                todos.Todo(
+                    title=_("%(n)d 个社区的环境和物业管理委员会长期未开展活动") % {"n": idle},
+                    url=reverse("campaigns:epmc-overview") + "?idle=1",
+                    app="campaigns",
+                )
+            )
     if scope.has_role(Role.COUNTY):
         n = surveys.filter(status=SurveyStatus.STREET_APPROVED).count()
         if n:

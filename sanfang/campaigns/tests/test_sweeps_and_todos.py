@@ -85,3 +85,9 @@ def test_wn1_wn3_indicators_feed_the_appraisal(world, submitted, frozen):
     [rect] = campaign_indicators(world.company_x, world.community_a, 2026)
     assert (rect.numerator, rect.denominator) == (1, 1)
     assert campaign_indicators(world.oc_a1, world.community_a, 2026) == []
+
+
+def test_wn1_street_sees_idle_epmcs_in_todos(world):
+    services.flag_idle_epmcs()
+    titles = [t.title for t in campaign_todos(world.street_official)]
+    assert any("1 个社区的环境和物业管理委员会长期未开展活动" in t for t in titles)
