@@ -1244,7 +1244,11 @@ def distribute(*, document: MeetingDocument) -> list[Distribution]:
     messages = delivery.notify(
         recipients=list(people.values()),
         organisations=orgs,
-        subject=_("%(title)s（%(date)s会议）") % {"title": document.title, "date": _cn_date(meeting.date)},
+        subject=_("%(title)s（%(date)s会议）")
+        % {
+            "title": document.title,
+            "date": f"{meeting.date.year}年{meeting.date.month}月{meeting.date.day}日",
+        },
         body=_("%(community)s三方联动联席会议办公室发来《%(title)s》，请查阅。")
         % {"community": meeting.community.name, "title": document.title},
         key=f"meetings:doc:{document.pk}:v{document.signed_version}",
