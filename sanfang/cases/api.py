@@ -755,3 +755,16 @@ def rates(request, start: dt.date, end: dt.date, place: str | None = None, compa
         unsatisfied=r.unsatisfied,
         bounces=r.bounces,
     )
+
+
+class BounceOut(Schema):
+    organisation: str | None
+    bounces: int
+
+
+@router.get("/bounces", response=list[BounceOut], summary="各组织推诿次数（CS-5）")
+def bounces(request, place: str):
+    p = get_object_or_404(Place, code=place)
+    if not permissions.can_see_overview(request.user, p) and not permissions.is_office(request.user, p):
+        raise Http404
+    return [BounceOut(**row) for row in services.bounce_report(p)]

@@ -400,6 +400,22 @@ def classify_case(
         case.next_review_on = add_working_days(_today(), interval)
         fields += _set_step(case, Step.REVIEW, "legacy.review")
         people = [case.handler]
+        # CS-5: the RC reports a legacy problem to the street (and through it the departments) for attention.
+        street_office = _org(OrgKind.STREET, case.street)
+        if street_office is not None:
+            notify(
+                recipients=[
+                    p.person
+                    for p in Position.objects.current()
+                    .filter(organisation=street_office)
+                    .select_related("person")
+                ],
+                subject=_("历史遗留问题报街道关注：%(t)s") % {"t": case.title},
+                key=f"case:{case.pk}:legacy-report",
+                body=case.description,
+                url=case_url(case),
+                organisations=[street_office],
+            )
     _touch(case, fields)
     label = CaseClass(case_class).label
     _event(
@@ -537,7 +553,11 @@ def hand_over(*, actor, case: Case, to_org: Organisation, reason: str, version: 
     from_org = case.holder
     previous = case.handovers.order_by("-at", "-id").first()
     is_bounce = bool(
-        previous and from_org and previous.from_org_id == to_org.pk and previous.to_org_id == from_org.pk
+        previous
+        and from_org
+        and previous.from_org
+        and _party_key(previous.from_org) == _party_key(to_org)
+        and _party_key(previous.to_org) == _party_key(from_org)
     )
     Handover.objects.create(
         case=case, from_org=from_org, to_org=to_org, by=actor, reason=reason.strip(), is_bounce=is_bounce
@@ -560,6 +580,13 @@ def hand_over(*, actor, case: Case, to_org: Organisation, reason: str, version: 
     if is_bounce:
         _maybe_escalate(case)
     return case
+
+
+def _party_key(org: Organisation) -> int:
+    """The EPMC is a sub-committee of the RC: handing a case between them and back counts as one party."""
+    if org.kind == OrgKind.EPMC and org.parent_id:
+        return org.parent_id
+    return org.pk
 
 
 def _org_belongs(org: Organisation, case: Case) -> bool:

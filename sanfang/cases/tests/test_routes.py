@@ -474,3 +474,21 @@ def test_cs3_investigation_report_docx_names_people_position_first_then_name(wor
     assert "业主委员会李主任" in text and "申请使用维修资金修复外墙" in text
     assert login(world.other_company_head).get(f"/cases/{case.pk}/investigation.docx").status_code == 404
     assert login(world.resident).get(f"/cases/{case.pk}/investigation.docx").status_code == 403
+
+
+def test_cs5_legacy_case_is_reported_to_the_street_for_attention(world):
+    services.classify_case(actor=world.epmc_lead, case=_case(world), case_class=CaseClass.LEGACY)
+    assert Message.objects.filter(recipient=world.street_official, key__contains="legacy-report").exists()
+    assert not Message.objects.filter(recipient=world.other_street_official).exists()
+
+
+def test_cs5_bounce_report_through_the_api_for_the_community(world, login):
+    case = services.classify_case(actor=world.epmc_lead, case=_case(world), case_class=CaseClass.ROUTINE)
+    services.hand_over(actor=world.epmc_lead, case=case, to_org=world.company_x, reason="物业负责")
+    services.hand_over(actor=world.company_head, case=case, to_org=world.rc_a, reason="退回居委会")
+    rows = login(world.party_secretary).get(f"/api/v1/cases/bounces?place={world.community_a.code}").json()
+    assert rows == [{"organisation": world.company_x.name, "bounces": 1}]
+    assert (
+        login(world.company_head).get(f"/api/v1/cases/bounces?place={world.community_a.code}").status_code
+        == 404
+    )
