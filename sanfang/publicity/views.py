@@ -200,7 +200,12 @@ def status_export(request: HttpRequest) -> HttpResponse:
 @login_required
 def compound_items(request: HttpRequest, code: str) -> HttpResponse:
     compound = permissions.get_compound_for(request.user, code)
+    can_schedule = request.user.is_superuser or get_scope(request.user).has_role(
+        *permissions.EDITOR_ROLES, at=compound
+    )
     if request.method == "POST" and request.POST.get("action") == "schedule":
+        if not can_schedule:
+            raise permissions.PermissionDenied
         created = services.ensure_schedule(compounds=[compound])
         messages.success(request, _("已生成 %(n)d 项应公示事项。") % {"n": created})
         return redirect("publicity:compound", code=code)
@@ -220,8 +225,7 @@ def compound_items(request: HttpRequest, code: str) -> HttpResponse:
             "compound": compound,
             "items": items,
             "can_charge_change": permissions.can_publish_charge_change(request.user, compound),
-            "can_schedule": bool(get_scope(request.user).has_role(*permissions.EDITOR_ROLES, at=compound))
-            or request.user.is_superuser,
+            "can_schedule": can_schedule,
         },
     )
 

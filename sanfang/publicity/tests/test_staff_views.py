@@ -228,3 +228,11 @@ def test_the_street_exports_every_compounds_disclosure_status_as_xlsx(login, sch
     assert codes == {w.compound_a1.code, w.compound_a2.code}
     assert any(r[9] == "逾期未公示" for r in rows[1:])
     assert login(w.resident).get(reverse("publicity:status-export")).status_code == 404
+
+
+def test_only_the_three_parties_generate_a_compounds_due_items(login, world):
+    url = reverse("publicity:compound", args=[world.compound_a1.code])
+    assert login(world.street_official).post(url, {"action": "schedule"}).status_code == 403
+    assert not BoardItem.objects.exists()
+    assert login(world.oc_member).post(url, {"action": "schedule"}).status_code == 302
+    assert BoardItem.objects.filter(compound=world.compound_a1).exists()
