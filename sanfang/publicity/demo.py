@@ -78,7 +78,7 @@ def _commitment(party: str, rng, progress: float) -> dict:
     return {"entries": entries}
 
 
-def _price_display(compound, contract, rng) -> dict:
+def _price_display(compound, contract, rng, parking: int | None = None) -> dict:
     guided = round(rng.choice([0.8, 0.95, 1.1, 1.2, 1.35]), 2)
     return {
         "charged_party": f"{compound.name}全体业主及物业使用人",
@@ -97,7 +97,7 @@ def _price_display(compound, contract, rng) -> dict:
             },
             {
                 "name": "地面停车服务费",
-                "standard": f"{rng.choice([60, 80, 100, 120])} 元/月·车位",
+                "standard": f"{parking or rng.choice([60, 80, 100, 120])} 元/月·车位",
                 "price_form": "market",
                 "basis": "物业服务合同约定",
             },
@@ -332,7 +332,7 @@ def _populate_compound(compound, items, contract, heads, ctx, home) -> list:
                 if first < moment < timezone.now() and (is_home or rng.random() < 0.5):
                     plan.append((moment, item, _commitment(item.party, rng, progress), note))
         elif item.kind == ItemKind.PRICE_DISPLAY and contract is not None:
-            content = _price_display(compound, contract, rng)
+            content = _price_display(compound, contract, rng, parking=100 if is_home else None)
             plan.append((first, item, content, ""))
             if is_home or rng.random() < 0.2:
                 changed = dict(content, company_phone=content["company_phone"] or "0714-7399001")
