@@ -50,6 +50,16 @@ def _backdate(case: Case, days: int) -> None:
         if value and case.case_class != CaseClass.LEGACY:
             updates[field] = value - delta
     Case.objects.filter(pk=case.pk).update(**updates)
+    # Summonses happened in the second half of the case's life.
+    half = delta / 2
+    for s in Summons.objects.filter(case=case):
+        changes: dict = {"issued_at": s.issued_at - half}
+        if s.reported_at:
+            changes["reported_at"] = s.reported_at - half
+        if s.due_on:
+            changes["due_from"] = s.due_from - half if s.due_from else None
+            changes["due_on"] = s.due_on - half
+        Summons.objects.filter(pk=s.pk).update(**changes)
 
 
 def populate(ctx: DemoContext) -> None:
