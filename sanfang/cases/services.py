@@ -365,6 +365,10 @@ def classify_case(
         fields.append("responded_at")
     tree = directory.governance_tree(case.community)
     people: list = []
+    if case_class != CaseClass.ROUTINE:
+        case.co_handlers.clear()  # co-handlers belong to the routine route (CS-2)
+    if case_class != CaseClass.LEGACY:
+        case.next_review_on = None
     if case_class == CaseClass.ROUTINE:
         # CS-2: the EPMC lead (or an authorised compound party org head) convenes OC member + company head.
         lead = convener or _person_of(directory.epmc_lead_for(case.community))

@@ -492,3 +492,12 @@ def test_cs5_bounce_report_through_the_api_for_the_community(world, login):
         login(world.company_head).get(f"/api/v1/cases/bounces?place={world.community_a.code}").status_code
         == 404
     )
+
+
+def test_reclassifying_a_routine_case_as_major_drops_the_routine_co_handlers(world):
+    case = services.classify_case(actor=world.epmc_lead, case=_case(world), case_class=CaseClass.ROUTINE)
+    assert case.co_handlers.count() == 2
+    case = services.classify_case(
+        actor=world.party_secretary, case=case, case_class=CaseClass.MAJOR, reason="涉及多户业主共同利益"
+    )
+    assert case.co_handlers.count() == 0 and case.status == Status.INVESTIGATING
