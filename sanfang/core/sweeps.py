@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.apps import apps
 from django.db import transaction
+from django.db.models import Q
 
 from . import calendar
 from .models import DeadlineMixin
@@ -28,16 +29,27 @@ def recompute_estimated(now: dt.datetime) -> int:
     return changed
 
 
+# A first send still not attempted after this long is taken to be lost and is enqueued again.
+LOST_AFTER = dt.timedelta(minutes=15)
+LEASE = dt.timedelta(minutes=15)
+
+
 @sweep("delivery.retry", "重新发送到期的失败投递（指数退避）")
 def retry_deliveries(now: dt.datetime) -> int:
     from .models import Delivery
     from .tasks import send_delivery
 
+    # Failed attempts whose back-off is over, and first sends that never ran (a lost task, a crashed worker).
+    retry = Q(attempts__gt=0, next_attempt_at__lte=now)
+    lost = Q(attempts=0, created_at__lte=now - LOST_AFTER, next_attempt_at__lte=now)
     due = list(
-        Delivery.objects.filter(
-            status=Delivery.Status.PENDING, attempts__gt=0, next_attempt_at__lte=now
-        ).values_list("pk", flat=True)[:500]
+        Delivery.objects.filter(retry | lost, status=Delivery.Status.PENDING)
+        .order_by("next_attempt_at", "pk")
+        .values_list("pk", flat=True)[:500]
     )
+    # Lease them while the task is queued, so the next tick does not enqueue them again (a failed attempt
+    # sets its own back-off; a task that is lost for good comes back when the lease ends).
+    Delivery.objects.filter(pk__in=due).update(next_attempt_at=now + LEASE)
     for pk in due:
         send_delivery.enqueue(pk)
     return len(due)

@@ -13,9 +13,19 @@ from django.conf import settings
 
 from .models import Delivery, WebhookEndpoint
 
+# WeCom refuses text longer than 2048 bytes (errcode 40058); DingTalk's limit is larger. Stay under both.
+MAX_TEXT_BYTES = 2000
+
+
+def _truncate(text: str, limit: int = MAX_TEXT_BYTES) -> str:
+    data = text.encode()
+    if len(data) <= limit:
+        return text
+    return data[: limit - len("…".encode())].decode(errors="ignore") + "…"
+
 
 def payload(kind: str, subject: str, body: str) -> dict:
-    text = f"{subject}\n{body}".strip()
+    text = _truncate(f"{subject}\n{body}".strip())
     if kind == WebhookEndpoint.Kind.DINGTALK:
         return {"msgtype": "text", "text": {"content": text}}
     return {"msgtype": "text", "text": {"content": text}}

@@ -276,3 +276,47 @@ def test_inbox_list_is_bounded_in_queries(world, login, django_assert_max_num_qu
     client = login(world.rc_member)
     with django_assert_max_num_queries(15):
         assert client.get("/inbox/").status_code == 200
+
+
+def test_a_queued_retry_is_not_enqueued_again_by_the_next_tick(
+    world, robot_server, monkeypatch, django_capture_on_commit_callbacks
+):
+    from sanfang.core import tasks
+
+    robot_server.answers = [(500, {})]
+    WebhookEndpoint.objects.create(organisation=world.rc_a, kind="wecom", url=f"{robot_server.base}/w")
+    with time_machine.travel(T0, tick=False), django_capture_on_commit_callbacks(execute=True):
+        _notify(world, recipients=[], organisations=[world.rc_a])
+    queued = []
+
+    class BusyWorker:  # tasks wait in the queue
+        enqueue = staticmethod(queued.append)
+
+    monkeypatch.setattr(tasks, "send_delivery", BusyWorker)
+    later = T0 + dt.timedelta(minutes=2)
+    assert run_all(later, only=["delivery.retry"]) == {"delivery.retry": 1}
+    assert run_all(later + dt.timedelta(minutes=1), only=["delivery.retry"]) == {"delivery.retry": 0}
+    assert len(queued) == 1
+    # Lost for good: after the lease the delivery is enqueued again.
+    assert run_all(later + dt.timedelta(minutes=16), only=["delivery.retry"]) == {"delivery.retry": 1}
+
+
+def test_a_first_send_that_never_ran_is_picked_up_by_the_retry_sweep(world, robot_server):
+    WebhookEndpoint.objects.create(organisation=world.rc_a, kind="wecom", url=f"{robot_server.base}/w")
+    with time_machine.travel(T0, tick=False):
+        _notify(world, recipients=[], organisations=[world.rc_a])  # on_commit never runs: the task is lost
+        assert run_all(timezone.now(), only=["delivery.retry"]) == {"delivery.retry": 0}
+    with time_machine.travel(T0 + dt.timedelta(minutes=20), tick=False):
+        assert run_all(timezone.now(), only=["delivery.retry"]) == {"delivery.retry": 1}
+    assert Delivery.objects.get().status == Delivery.Status.SENT
+    assert len(robot_server.requests) == 1
+
+
+def test_long_texts_are_cut_to_what_the_robots_accept(
+    world, robot_server, django_capture_on_commit_callbacks
+):
+    WebhookEndpoint.objects.create(organisation=world.rc_a, kind="wecom", url=f"{robot_server.base}/w")
+    with django_capture_on_commit_callbacks(execute=True):
+        _notify(world, recipients=[], organisations=[world.rc_a], body="长" * 3000)
+    content = robot_server.requests[0]["json"]["text"]["content"]
+    assert len(content.encode()) <= 2048 and content.endswith("…")
