@@ -1,0 +1,23 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from sanfang.core import backup
+
+
+class Command(BaseCommand):
+    help = "备份：把数据库数据、上传的文件和带校验和的清单写入一个归档文件。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", nargs="?", help="归档文件路径（默认 var/backups/sanfang-时间.tar.gz）")
+
+    def handle(self, *args, **options):
+        path = Path(
+            options["path"]
+            or Path(settings.VAR_DIR) / "backups" / f"sanfang-{timezone.localtime():%Y%m%d-%H%M%S}.tar.gz"
+        )
+        manifest = backup.create(path)
+        total = sum(manifest["counts"].values())
+        self.stdout.write(f"{path}\t{total} 条记录，{len(manifest['files']) - 1} 个文件")

@@ -1,0 +1,23 @@
+from pathlib import Path
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from sanfang.core import backup
+
+
+class Command(BaseCommand):
+    help = "从备份归档恢复到一个全新的安装（先迁移数据库，要求数据库中没有数据）。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("path")
+
+    def handle(self, *args, **options):
+        call_command("migrate", "--noinput", verbosity=0)
+        try:
+            manifest = backup.restore(Path(options["path"]))
+        except (backup.BackupError, OSError) as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(
+            f"已恢复 {sum(manifest['counts'].values())} 条记录（备份于 {manifest['created_at']}）"
+        )
