@@ -17,7 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sanfang.core import audit
+from sanfang.core import audit, ratelimit
 from sanfang.core.api_auth import issue_token
 from sanfang.core.errors import DomainError
 from sanfang.core.models import ApiToken
@@ -57,6 +57,11 @@ def login_view(request: HttpRequest) -> HttpResponse:
         from django.contrib.auth import authenticate
 
         login_name = form.cleaned_data["username"]
+        try:
+            ratelimit.hit(request, "login", "30/m")
+        except ratelimit.RateLimited as exc:
+            form.add_error(None, exc.message)
+            return render(request, "registration/login.html", {"form": form, "next": ""}, status=429)
         person = authenticate(request, username=login_name, password=form.cleaned_data["password"])
         if person is None:
             if is_locked(login_name):
@@ -117,6 +122,7 @@ def register(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
+            ratelimit.hit(request, "register", "10/h")
             person = services.register_resident(**form.cleaned_data)
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
