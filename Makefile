@@ -32,17 +32,19 @@ run: $(VENV)/.installed
 	$(BIN)/sanfang serve --port $(PORT) --with-worker
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check sanfang bench tests
-	$(BIN)/ruff format --check sanfang bench tests
+	$(BIN)/ruff check sanfang tests $(wildcard bench)
+	$(BIN)/ruff format --check sanfang tests $(wildcard bench)
 
 format: $(VENV)/.installed-test
-	$(BIN)/ruff format sanfang bench tests
-	$(BIN)/ruff check --fix sanfang bench tests
+	$(BIN)/ruff format sanfang tests $(wildcard bench)
+	$(BIN)/ruff check --fix sanfang tests $(wildcard bench)
 
 test: $(VENV)/.installed-test lint
+	$(BIN)/sanfang compilemessages_py --verbosity 0
 	SANFANG_TESTING=1 $(BIN)/python -m pytest -n 2 -m "not browser" $(PYTEST_ARGS)
 
 test-browser: $(VENV)/.installed-test
+	$(BIN)/sanfang compilemessages_py --verbosity 0
 	SANFANG_TESTING=1 $(BIN)/python -m pytest -m browser -p no:xdist $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-test

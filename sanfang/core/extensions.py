@@ -26,6 +26,13 @@ Documented points (add yours here, with the shape it returns):
   (for investigations, WN-3): {"kind", "kind_label", "period", "due_on", "published_at", "overdue", "url"}.
 - "credit.history" (company: Organisation) -> list[dict]: the appraisal results feeding a property
   company's credit record (EV-5), shown when its contract comes up for renewal.
+- "board.appraisal" (compound: Place) -> dict | None: the community's latest public appraisal result (EV-5).
+- "appraisal.history" (organisation: Organisation) -> list[dict]: its approved appraisal results (EV-5), e.g.
+  for an Owners' Committee's re-election.
+- "bulletins.for_case" (tracking_no: str, user=None) -> list[dict]: the inter-party bulletins that link a case.
+
+Notes: "agenda.propose" accepts the JM-2 kinds policy / common / rules_major / coordination (and the aliases
+"case" and "report"); "board.cases" rows link (url) to the public case page at /cases/public/<tracking_no>/.
 """
 
 from __future__ import annotations

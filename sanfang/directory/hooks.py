@@ -5,8 +5,7 @@ from django.utils.translation import gettext_lazy
 
 from sanfang.core import nav, todos
 
-from .models import Residency
-from .permissions import residencies_visible_to
+from .permissions import residencies_to_verify
 from .scopes import Role, get_scope
 
 nav.register(gettext_lazy("名录"), "directory:places", roles=Role.STAFF, order=80)
@@ -21,9 +20,7 @@ def pending_residents(user):
     ):
         return []
     rows = (
-        residencies_visible_to(user)
-        .filter(status=Residency.Status.PENDING)
-        .exclude(person=user)
+        residencies_to_verify(user)
         .values("compound__name")
         .annotate(n=Count("id"))
         .order_by("compound__name")[:20]

@@ -39,9 +39,13 @@ def position_title(position) -> str:
     """ "社区党委书记", "某某物业项目经理": the organisation's name (unless already in the title) plus the title."""
     title = position.title
     org_name = position.organisation.name
-    if org_name and org_name not in title:
-        return f"{org_name}{title}"
-    return title
+    if not org_name or org_name in title:
+        return title
+    # "城东社区党委" + "党委书记" -> "城东社区党委书记": do not repeat what the name already ends with.
+    for k in range(min(len(org_name), len(title)), 0, -1):
+        if org_name.endswith(title[:k]):
+            return org_name + title[k:]
+    return f"{org_name}{title}"
 
 
 _PHONE = re.compile(r"^(\+?86)?(1\d{2})(\d{4})(\d{4})$")

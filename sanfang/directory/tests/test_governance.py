@@ -161,7 +161,8 @@ def test_jm3_position_mention_adds_the_organisation_unless_already_in_the_title(
     secretary = Position.objects.get(person=world.party_secretary)
     m = Mentions()
     name = world.party_secretary.name
-    assert m.position(secretary) == f"城东社区党委党委书记{name}"
+    # The organisation's name already ends with "党委": it is not repeated.
+    assert m.position(secretary) == f"城东社区党委书记{name}"
     assert m.position(secretary) == name
     secretary.title = "城东社区党委书记"
     assert position_title(secretary) == "城东社区党委书记"
