@@ -53,37 +53,6 @@ def vote(participant, **kw):
 
 
 @pytest.fixture(autouse=True)
-def _urls_despite_broken_siblings(settings):
-    """Use the real URLconf; fall back to tests/urls.py only while a sibling app's urls.py cannot import."""
-    import importlib
-
-    try:
-        importlib.import_module("sanfang.urls")
-    except ImportError:
-        settings.ROOT_URLCONF = "sanfang.appraisal.tests.urls"
-    else:
-        yield
-        return
-    # Menu entries of the app that cannot mount would break every page: hide them meanwhile.
-    from django.urls import NoReverseMatch, clear_url_caches, reverse
-
-    from sanfang.core import nav
-
-    clear_url_caches()
-    saved = list(nav._ENTRIES)
-    kept = []
-    for entry in saved:
-        try:
-            reverse(entry.url_name)
-        except NoReverseMatch:
-            continue
-        kept.append(entry)
-    nav._ENTRIES[:] = kept
-    yield
-    nav._ENTRIES[:] = saved
-
-
-@pytest.fixture(autouse=True)
 def _no_sibling_indicators():
     """This app's tests supply their own "indicators" providers; the siblings' are tested in their apps."""
     from sanfang.core import extensions

@@ -63,22 +63,6 @@ def approved(world, submitted):
 
 
 @pytest.fixture(autouse=True)
-def _site_urls(settings, monkeypatch):
-    """Use the tolerant URL configuration and show only menu entries whose app is mounted (see tests/urls.py)."""
-    from django.urls import clear_url_caches
-
-    from sanfang.core import nav
-
-    settings.ROOT_URLCONF = "sanfang.campaigns.tests.urls"
-    clear_url_caches()
-    from . import urls
-
-    monkeypatch.setattr(nav, "_ENTRIES", [e for e in nav._ENTRIES if e.url_name.split(":")[0] in urls.LOADED])
-    yield
-    clear_url_caches()
-
-
-@pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     """Uploaded attachments go to a temporary directory, not the developer's var/media."""
     settings.MEDIA_ROOT = tmp_path / "media"

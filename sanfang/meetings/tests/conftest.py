@@ -20,27 +20,3 @@ def meeting(world, frozen):
 
     m, _created = services.create_regular_meeting(world.community_a, 2026, 4)
     return m
-
-
-@pytest.fixture(autouse=True)
-def _urlconf(settings, monkeypatch):
-    """Use the real root URLconf; fall back to core+directory+meetings only if a sibling app is mid-edit
-    (and then hide the menu entries of the apps that could not be mounted)."""
-    try:
-        import sanfang.urls  # noqa: F401
-    except Exception:  # noqa: BLE001 - any import error of another app's module
-        from django.urls import NoReverseMatch, clear_url_caches, reverse
-
-        from sanfang.core import nav
-
-        settings.ROOT_URLCONF = "sanfang.meetings.tests.fallback_urls"
-        clear_url_caches()
-        kept = []
-        for entry in nav._ENTRIES:  # noqa: SLF001 - test-only filtering of the shared menu
-            try:
-                reverse(entry.url_name)
-            except NoReverseMatch:
-                continue
-            kept.append(entry)
-        monkeypatch.setattr(nav, "_ENTRIES", kept)
-    yield

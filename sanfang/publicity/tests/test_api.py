@@ -8,8 +8,6 @@ from sanfang.publicity.models import ItemKind, ItemVersion
 
 from .conftest import SAMPLES, item_of
 
-pytestmark = pytest.mark.urls("sanfang.publicity.tests.urls")
-
 API = "/api/v1/publicity"
 
 

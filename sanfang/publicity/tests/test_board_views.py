@@ -12,8 +12,6 @@ from sanfang.publicity.models import ItemKind, Party
 
 from .conftest import SAMPLES, item_of
 
-pytestmark = pytest.mark.urls("sanfang.publicity.tests.urls")
-
 
 @pytest.fixture
 def published(scheduled, no_cases):

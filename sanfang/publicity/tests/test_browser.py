@@ -24,7 +24,6 @@ AXE = Path(__file__).resolve().parents[3] / "node_modules" / "axe-core" / "axe.m
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.urls("sanfang.publicity.tests.urls"),
 ]
 
 SECTIONS = ("三方负责人", "年度服务承诺", "问题处理情况", "收费与资金公示", "公示事项及期限")

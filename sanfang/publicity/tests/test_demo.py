@@ -11,8 +11,6 @@ from sanfang.directory import demo as directory_demo
 from sanfang.publicity import demo, services
 from sanfang.publicity.models import BoardItem, ItemKind, ItemVersion
 
-pytestmark = pytest.mark.urls("sanfang.publicity.tests.urls")
-
 
 @pytest.fixture
 def demo_county(db, no_cases, fee_gate):

@@ -1,13 +1,10 @@
 """Staff pages: the responsible party keeps its disclosures up to date; the office and the street see the status."""
 
-import pytest
 from django.urls import reverse
 
 from sanfang.publicity.models import BoardItem, ItemKind, ItemStatus, ItemVersion, Party
 
 from .conftest import item_of
-
-pytestmark = pytest.mark.urls("sanfang.publicity.tests.urls")
 
 PRICE_FORM = {
     "charged_party": "全体业主",

@@ -2,16 +2,12 @@
 
 import datetime as dt
 
-import pytest
-
 from sanfang.core import extensions
 from sanfang.core.models import AuditEvent, Message
 from sanfang.publicity import hooks, services, sweeps
 from sanfang.publicity.models import BoardItem, ItemKind, Party
 
 from .conftest import SAMPLES, TODAY, item_of
-
-pytestmark = pytest.mark.urls("sanfang.publicity.tests.urls")
 
 # The providers are called directly: a sibling app's providers are not this app's tests' business.
 
