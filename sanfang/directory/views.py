@@ -9,7 +9,7 @@ from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q, Value
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -266,12 +266,19 @@ def place_detail(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404
     internal = permissions.can_see_internal(request.user, place)
     can_manage = permissions.can_manage_place(request.user, place)
-    children = place.children.annotate(n=Count("children")).order_by("code")
+    children = place.children.annotate(
+        n=Count("children"),
+        # Neighbouring compounds a company or resident does not serve are listed by name only.
+        reachable=Value(True)
+        if scope.is_superuser
+        else ExpressionWrapper(scope.place_q("path"), output_field=BooleanField()),
+    ).order_by("code")
     positions = Position.objects.current().select_related("person")
     organisations = place.organisations.prefetch_related(Prefetch("positions", queryset=positions))
     ctx = {
         "place": place,
-        "ancestors": place.ancestors(),
+        # Ancestors outside the person's scope are named, not linked (their page would be a 404).
+        "ancestors": [(a, scope.is_superuser or scope.reaches(a)) for a in place.ancestors()],
         "children": Paginator(children, 100).get_page(request.GET.get("page")),
         "organisations": organisations,
         "internal": internal,
