@@ -191,3 +191,11 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+@pytest.mark.django_db
+def test_chinese_stays_the_default_even_when_the_browser_prefers_english(client):
+    html = client.get("/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "登录三方联动平台" in html
+    client.cookies["django_language"] = "en"
+    assert "登录三方联动平台" not in client.get("/login/").content.decode()
