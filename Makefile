@@ -6,7 +6,7 @@ PORT   ?= 8000
 export SITE_URL ?= http://127.0.0.1:$(PORT)
 PYTEST_ARGS ?=
 
-.PHONY: run test lint format test-browser bench demo tick worker messages clean help
+.PHONY: run test lint format test-browser guide-images bench demo tick worker messages clean help
 
 help:
 	@echo "make run    — 安装、迁移、载入演示数据并启动网站与后台任务 (http://127.0.0.1:$(PORT))"
@@ -46,6 +46,11 @@ test: $(VENV)/.installed-test lint
 test-browser: $(VENV)/.installed-test
 	$(BIN)/sanfang compilemessages_py --verbosity 0
 	SANFANG_TESTING=1 $(BIN)/python -m pytest -m browser -p no:xdist $(PYTEST_ARGS)
+
+# Refresh the user guide's screenshots (docs/guide/img/) from the current interface; commit the result.
+guide-images: $(VENV)/.installed-test
+	$(BIN)/sanfang compilemessages_py --verbosity 0
+	SANFANG_GUIDE_IMAGES=1 SANFANG_TESTING=1 $(BIN)/python -m pytest -m browser -p no:xdist $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench

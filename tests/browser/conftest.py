@@ -17,6 +17,9 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+# The user guide's pictures (docs/guide/). Written there only when SANFANG_GUIDE_IMAGES=1 (`make guide-images`),
+# so an ordinary test run leaves the committed images alone; otherwise they go to var/screenshots/guide/.
+GUIDE_IMAGES = Path(__file__).resolve().parents[2] / "docs" / "guide" / "img"
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 900}
@@ -77,6 +80,18 @@ def shot(page, name: str) -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def guide_shot(page, name: str, *, full_page: bool = False) -> Path:
+    """Save a picture for the user guide as `<name>.png` (the viewport only by default, to keep it small).
+
+    docs/guide/ may reference only images some browser test names here (tests/test_guide.py checks both ways).
+    """
+    folder = GUIDE_IMAGES if os.environ.get("SANFANG_GUIDE_IMAGES") == "1" else ARTIFACTS / "guide"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
+    page.screenshot(path=str(path), full_page=full_page)
     return path
 
 
