@@ -119,3 +119,33 @@ def sign_in(page, username: str, password: str) -> None:
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
     page.wait_for_load_state()
+
+
+def tab_to(page, locator, limit: int = 80) -> None:
+    """Press Tab (keyboard alone) until `locator` has the focus; fail, naming it, when it is never reached."""
+    target = locator.first
+    target.wait_for(state="attached")
+    for _ in range(limit):
+        if target.evaluate("el => el === document.activeElement"):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reaches {locator} in {limit} presses: not operable by keyboard alone")
+
+
+def activate(page, device: str, locator, key: str = "Enter") -> None:
+    """Use a control the way the device's person does: a tap on the phone, Tab then Enter (or Space) on the desktop."""
+    if device == "phone":
+        locator.first.tap()
+    else:
+        tab_to(page, locator)
+        page.keyboard.press(key)
+
+
+def enter_text(page, device: str, locator, text: str) -> None:
+    """Type into a field: tap it then type on the phone; Tab to it then type on the desktop."""
+    if device == "phone":
+        locator.first.tap()
+    else:
+        tab_to(page, locator)
+    page.keyboard.press("ControlOrMeta+a")
+    page.keyboard.type(text)
