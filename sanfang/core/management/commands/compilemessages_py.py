@@ -18,11 +18,13 @@ class Command(BaseCommand):
             Path(app.path) / "locale" for app in apps.get_app_configs() if app.name.startswith("sanfang.")
         ]
         for root in roots:
-            for po_path in Path(root).glob("*/LC_MESSAGES/*.po"):
+            for po_path in sorted(Path(root).glob("*/LC_MESSAGES/*.po")):
+                # Compare contents, not modification times: a checkout gives .po and .mo the same mtime.
                 mo_path = po_path.with_suffix(".mo")
-                if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+                binary = polib.pofile(str(po_path)).to_binary()
+                if mo_path.exists() and mo_path.read_bytes() == binary:
                     continue
-                polib.pofile(str(po_path)).save_as_mofile(str(mo_path))
+                mo_path.write_bytes(binary)
                 count += 1
         if options["verbosity"]:
             self.stdout.write(f"compiled {count} catalogue(s)")
