@@ -6,7 +6,9 @@ import io
 
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from sanfang.directory.naming import Mentions
 from sanfang.directory.services import convener_for
@@ -45,7 +47,12 @@ def results_xlsx(rnd: Round) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = _("评议结果")
-    ws.append([f"{rnd.community.name} {rnd.year} {_('年度评议结果')}（{rnd.get_status_display()}）"])
+    ws.append(
+        [
+            _("%(community)s %(year)s 年度评议结果（%(status)s）")
+            % {"community": rnd.community.name, "year": rnd.year, "status": rnd.get_status_display()}
+        ]
+    )
     ws["A1"].font = Font(bold=True, size=14)
     ws.append([_("测评标准"), str(rnd.standard), _("有效票数"), rnd.ballots_cast])
     ws.append([])
@@ -120,7 +127,11 @@ def results_xlsx(rnd: Round) -> bytes:
 
 
 def results_xlsx_response(rnd: Round) -> HttpResponse:
-    return _attachment(results_xlsx(rnd), f"{rnd.community.name}{rnd.year}年度评议结果.xlsx", XLSX)
+    return _attachment(
+        results_xlsx(rnd),
+        _("%(community)s%(year)s年度评议结果.xlsx") % {"community": rnd.community.name, "year": rnd.year},
+        XLSX,
+    )
 
 
 def circulation_docx(street, year: int, groups: list[dict]) -> bytes:
@@ -172,13 +183,16 @@ def circulation_docx(street, year: int, groups: list[dict]) -> bytes:
         for community in communities:
             head = convener_for(community)
             if head is not None:
-                doc.add_paragraph(f"{community.name}：{mentions.position(head)}", style="List Bullet")
+                doc.add_paragraph(
+                    community.name + pgettext("label separator", "：") + mentions.position(head),
+                    style="List Bullet",
+                )
     doc.add_paragraph(
         _(
             "评议结果与居委会、业委会的工作考核，物业服务质量评定和企业信用评价挂钩，作为业委会换届和选聘、续聘物业服务企业的重要依据。"
         )
     )
-    doc.add_paragraph(f"{street.name}    {timezone.localdate():%Y年%m月%d日}")
+    doc.add_paragraph(f"{street.name}    {date_format(timezone.localdate(), _('Y年n月j日'))}")
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
@@ -186,5 +200,7 @@ def circulation_docx(street, year: int, groups: list[dict]) -> bytes:
 
 def circulation_docx_response(street, year: int, groups: list[dict]) -> HttpResponse:
     return _attachment(
-        circulation_docx(street, year, groups), f"{street.name}{year}年度评议结果通报.docx", DOCX
+        circulation_docx(street, year, groups),
+        _("%(street)s%(year)s年度评议结果通报.docx") % {"street": street.name, "year": year},
+        DOCX,
     )

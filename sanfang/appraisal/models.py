@@ -129,7 +129,7 @@ class Standard(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name}（第 {self.number} 版）"
+        return _("%(name)s（第 %(number)s 版）") % {"name": self.name, "number": self.number}
 
     @property
     def is_draft(self) -> bool:
@@ -268,7 +268,7 @@ class Round(DeadlineMixin):
         ]
 
     def __str__(self) -> str:
-        return f"{self.community.name} {self.year} 年度评议"
+        return _("%(community)s %(year)s 年度评议") % {"community": self.community.name, "year": self.year}
 
     @property
     def results_visible(self) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from sanfang.core import delivery
 from sanfang.core.tick import sweep
@@ -36,7 +37,7 @@ def december_rounds(now) -> int:
         people = _heads(offices)
         if not people:
             continue
-        names = "、".join(c.name for c in missing[:20])
+        names = pgettext("list separator", "、").join(c.name for c in missing[:20])
         delivery.notify(
             recipients=people,
             subject=_("%(year)s 年度评议：还有 %(n)d 个社区未开启") % {"year": year, "n": len(missing)},

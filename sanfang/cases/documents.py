@@ -6,7 +6,9 @@ from __future__ import annotations
 import io
 
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -96,11 +98,11 @@ def investigation_report(case) -> bytes:
     doc.add_heading(_("一、问题情况"), level=2)
     doc.add_paragraph(case.description)
     doc.add_heading(_("二、调查研究"), level=2)
-    names = "、".join(
+    names = pgettext("list separator", "、").join(
         m.name(p["name"], str(INVESTIGATION_ROLES.get(p["role"], ""))) for p in inv.participants
     )
     doc.add_paragraph(
-        _("%(d)s，%(names)s参加调查研究。") % {"d": inv.held_on.strftime("%Y年%m月%d日"), "names": names}
+        _("%(d)s，%(names)s参加调查研究。") % {"d": date_format(inv.held_on, _("Y年n月j日")), "names": names}
     )
     doc.add_paragraph(inv.findings)
     engagements = list(case.engagements.all())
@@ -108,9 +110,13 @@ def investigation_report(case) -> bytes:
         doc.add_heading(_("三、听取居民意见"), level=2)
         for e in engagements:
             doc.add_paragraph(
-                _("%(d)s 召开%(k)s，%(n)d 人参加：%(s)s %(o)s")
+                ngettext(
+                    "%(d)s 召开%(k)s，%(n)d 人参加：%(s)s %(o)s",
+                    "%(d)s 召开%(k)s，%(n)d 人参加：%(s)s %(o)s",
+                    e.participants_count,
+                )
                 % {
-                    "d": e.held_on.strftime("%Y年%m月%d日"),
+                    "d": date_format(e.held_on, _("Y年n月j日")),
                     "k": e.get_kind_display(),
                     "n": e.participants_count,
                     "s": e.summary,
@@ -123,7 +129,7 @@ def investigation_report(case) -> bytes:
     lead = directory.epmc_lead_for(case.community)
     if lead:
         doc.add_paragraph(_("联席会议办公室：%(n)s") % {"n": m.name(lead.person, position_title(lead))})
-    doc.add_paragraph(timezone.localdate().strftime("%Y年%m月%d日"))
+    doc.add_paragraph(date_format(timezone.localdate(), _("Y年n月j日")))
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()

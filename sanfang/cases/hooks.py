@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from sanfang.core import extensions, nav, todos
 from sanfang.directory.scopes import Role, get_scope
@@ -82,7 +82,8 @@ def case_todos(user):
         if n:
             items.append(
                 todos.Todo(
-                    title=_("%(n)d 个新反映的问题待受理分类") % {"n": n},
+                    title=ngettext("%(n)d 个新反映的问题待受理分类", "%(n)d 个新反映的问题待受理分类", n)
+                    % {"n": n},
                     url=reverse("cases:triage") + "?status=new",
                     app="cases",
                     overdue=new.filter(due_on__lt=today).exists(),

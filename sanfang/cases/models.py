@@ -327,7 +327,7 @@ class Investigation(models.Model):
     version = models.PositiveIntegerField(default=1)
 
     def __str__(self) -> str:
-        return f"调查 {self.case_id}"
+        return _("调查 %(case)s") % {"case": self.case_id}
 
 
 class SummonsLevel(models.TextChoices):

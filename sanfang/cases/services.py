@@ -15,7 +15,7 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from sanfang.core import audit, extensions
 from sanfang.core.calendar import add_working_days
@@ -683,7 +683,8 @@ def record_investigation(
     ]
     if missing:
         raise RuleViolation(
-            _("调查研究须有三方参加，缺少：%(m)s（CS-3）。") % {"m": "、".join(str(m) for m in missing)},
+            _("调查研究须有三方参加，缺少：%(m)s（CS-3）。")
+            % {"m": pgettext("list separator", "、").join(str(m) for m in missing)},
             field="participants",
         )
     if len(findings.strip()) < 10:
@@ -897,7 +898,9 @@ def summon_departments(
     if not parent.reported_at:
         # The street's own report-in is its act of coordination.
         parent.reported_at, parent.reported_by = timezone.now(), actor
-        parent.reply = _("已组织%(orgs)s报到") % {"orgs": "、".join(o.name for o in to_orgs)}
+        parent.reply = _("已组织%(orgs)s报到") % {
+            "orgs": pgettext("list separator", "、").join(o.name for o in to_orgs)
+        }
         parent.save(update_fields=["reported_at", "reported_by", "reply"])
     fields = _set_step(case, Step.SUMMONS, "summons.department")
     _touch(case, fields)
@@ -905,7 +908,8 @@ def summon_departments(
         case,
         actor,
         "summon_departments",
-        text=_("街道吹哨，%(orgs)s报到") % {"orgs": "、".join(o.name for o in to_orgs)},
+        text=_("街道吹哨，%(orgs)s报到")
+        % {"orgs": pgettext("list separator", "、").join(o.name for o in to_orgs)},
         public=True,
     )
     return created
@@ -1065,7 +1069,9 @@ def record_engagement(
         case,
         actor,
         "engagement",
-        text=_("%(kind)s（%(n)d 人参加）：%(o)s")
+        text=ngettext(
+            "%(kind)s（%(n)d 人参加）：%(o)s", "%(kind)s（%(n)d 人参加）：%(o)s", participants_count
+        )
         % {"kind": eng.get_kind_display(), "n": participants_count, "o": eng.outcome or eng.summary},
         public=True,
     )
@@ -1443,11 +1449,14 @@ def board_cases(compound: Place) -> list[dict]:
                 "status": case.status,
                 "status_label": case.get_status_display(),
                 "title": case.title,
-                "summary": case.get_category_display() + ("：" + case.location if case.location else ""),
+                "summary": case.get_category_display()
+                + (pgettext("label separator", "：") + case.location if case.location else ""),
                 "solution": case.solution,
-                "reported_to": "、".join(s.to_org.name for s in summonses)
+                "reported_to": pgettext("list separator", "、").join(s.to_org.name for s in summonses)
                 or (_("社区党组织、联席会议办公室") if case.status == Status.REPORTED else ""),
-                "reply": "；".join(f"{s.to_org.name}：{s.reply}" for s in summonses if s.reply),
+                "reply": pgettext("clause separator", "；").join(
+                    s.to_org.name + pgettext("label separator", "：") + s.reply for s in summonses if s.reply
+                ),
                 "progress": [{"at": e.at, "text": e.text} for e in case.events.all() if e.public],
                 "opened_at": case.created_at,
                 "updated_at": case.updated_at,

@@ -16,6 +16,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from sanfang.core import ratelimit
@@ -418,8 +419,9 @@ def action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 def _valid(form):
     if not form.is_valid():
-        errors = "；".join(
-            f"{form.fields[f].label if f in form.fields else ''}{'：' if f in form.fields else ''}{e}"
+        colon = pgettext("label separator", "：")
+        errors = pgettext("clause separator", "；").join(
+            f"{form.fields[f].label if f in form.fields else ''}{colon if f in form.fields else ''}{e}"
             for f, es in form.errors.items()
             for e in es
         )

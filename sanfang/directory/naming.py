@@ -25,7 +25,9 @@ class Mentions:
             self._seen.add(key)
             return display
         self._seen.add(key)
-        return f"{title}{display}"
+        # Chinese runs title and name together ("业主委员会李主任"); a translated (Latin) title needs a space.
+        space = " " if title[-1:].isascii() or display[:1].isascii() else ""
+        return f"{title}{space}{display}"
 
     def position(self, position) -> str:
         """A Position: "组织简称 + 职务 + 姓名" first, then the name."""

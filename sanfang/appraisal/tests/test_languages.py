@@ -1,0 +1,62 @@
+"""Issue 8, item 3: the result table and the circulation notice are written in the language of whoever downloads them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import openpyxl
+from django.urls import reverse
+from docx import Document
+
+from sanfang.appraisal import services
+from sanfang.appraisal.models import Level
+
+from .conftest import vote
+
+
+def _circulated(world, rnd, december):
+    vote(rnd.participants.get(person=world.resident), level=Level.SATISFIED, score=95)
+    vote(rnd.participants.get(person=world.rc_member), level=Level.BASIC, score=85)
+    vote(rnd.participants.get(person=world.oc_member), level=Level.SATISFIED, score=90)
+    services.close_round(actor=world.party_secretary, round=rnd)
+    services.publish_results(actor=world.party_secretary, round=rnd)
+    december.move_to(dt.datetime(2026, 12, 18, 10, tzinfo=dt.UTC))
+    services.approve_round(actor=world.street_official, round=rnd)
+    return services.circulate_round(actor=world.street_official, round=rnd)
+
+
+def _downloads(client, world, rnd):
+    table = client.get(reverse("appraisal:results-xlsx", args=[rnd.pk]))
+    notice = client.get(reverse("appraisal:circulation-docx", args=[world.street_a.pk, 2026]))
+    assert table.status_code == notice.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(table.content))
+    doc = Document(io.BytesIO(notice.content))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    header = [c.text for c in doc.tables[0].rows[0].cells]
+    return table, book, notice, text, header
+
+
+def test_i8_result_table_and_circulation_notice_are_written_in_the_requesting_persons_language(
+    world, rnd, login, december
+):
+    rnd = _circulated(world, rnd, december)
+    world.street_official.language = "en"
+    world.street_official.save(update_fields=["language"])
+    table, book, notice, text, header = _downloads(login(world.street_official), world, rnd)
+    assert book.sheetnames == ["Appraisal results", "Raw distribution", "Objective indicators"]
+    sheet = book["Appraisal results"]
+    assert sheet["A1"].value.endswith("2026 annual appraisal results (Circulated (locked))")
+    assert [c.value for c in sheet[4]][1:4] == ["Appraised organisation", "Valid ratings", "Rating score"]
+    assert "annual%20appraisal%20results.xlsx" in table["Content-Disposition"]
+    assert text.startswith("Circulation notice on the results of the 2026 three-party appraisal")
+    assert "December 18, 2026" in text and "年" not in text.replace(world.street_a.name, "")
+    assert header == ["Rank", "Community", "Appraised organisation", "Overall score", "Grade"]
+    assert "circulation%20notice.docx" in notice["Content-Disposition"]
+
+    # Chinese stays the default for a person who has not chosen English.
+    world.street_official.language = ""
+    world.street_official.save(update_fields=["language"])
+    table, book, notice, text, header = _downloads(login(world.street_official), world, rnd)
+    assert book.sheetnames == ["评议结果", "原始分布", "客观指标"]
+    assert text.startswith("关于") and "2026年12月18日" in text and header[0] == "名次"

@@ -1,0 +1,72 @@
+"""Issue 8, item 3: the case documents a person downloads are written in that person's language."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import openpyxl
+import pytest
+import time_machine
+from docx import Document
+
+from sanfang.cases import services
+from sanfang.cases.models import CaseClass
+
+NOW = dt.datetime(2026, 3, 9, 10, 0, tzinfo=dt.UTC)  # a Monday
+
+
+@pytest.fixture
+def major_case(world):
+    with time_machine.travel(NOW, tick=False):
+        case = services.submit_case(
+            actor=world.resident,
+            compound=world.compound_a1,
+            category="facilities",
+            title="",
+            description="3栋外墙瓷砖脱落，砸坏了楼下的车",
+        )
+        case = services.classify_case(actor=world.epmc_lead, case=case, case_class=CaseClass.MAJOR)
+        services.record_investigation(
+            actor=world.epmc_lead,
+            case=case,
+            held_on=dt.date(2026, 3, 9),
+            participants=[
+                {"role": "residents_committee", "name": "王委员"},
+                {"role": "owners_committee", "name": "李主任"},
+                {"role": "property_company", "name": "张经理"},
+            ],
+            findings="外墙脱落涉及 3 栋 2 单元，共 24 户",
+            proposed_solution="申请使用维修资金修复外墙",
+        )
+    return case
+
+
+def _downloads(client, case):
+    ledger = client.get("/cases/export.xlsx?view=org")
+    report = client.get(f"/cases/{case.pk}/investigation.docx")
+    assert ledger.status_code == report.status_code == 200
+    rows = list(openpyxl.load_workbook(io.BytesIO(ledger.content)).active.iter_rows(values_only=True))
+    text = "\n".join(p.text for p in Document(io.BytesIO(report.content)).paragraphs)
+    return rows, text
+
+
+def test_i8_case_ledger_and_investigation_report_are_written_in_the_requesting_persons_language(
+    world, login, major_case
+):
+    world.epmc_lead.language = "en"
+    world.epmc_lead.save(update_fields=["language"])
+    rows, text = _downloads(login(world.epmc_lead), major_case)
+    assert rows[0][:3] == ("Tracking no.", "Compound", "Category")
+    assert rows[1][2] == "Facility and equipment repair" and rows[1][4] == "Major problem"
+    assert "Investigation report on the problem" in text and "4. Proposed solution" in text
+    # a translated position and a Chinese name are kept apart; the date is an English date
+    assert "Owners' Committee 李主任" in text and "March 9, 2026" in text
+    assert not any(chinese in text for chinese in ("报送", "调查研究", "拟定解决方案", "年3月"))
+
+    # Chinese stays the default for a person who has not chosen English.
+    world.epmc_lead.language = ""
+    world.epmc_lead.save(update_fields=["language"])
+    rows, text = _downloads(login(world.epmc_lead), major_case)
+    assert rows[0][0] == "受理编号" and rows[1][2] == "设施设备维修"
+    assert "调查研究报告" in text and "业主委员会李主任" in text and "2026年3月9日" in text
