@@ -160,6 +160,7 @@ LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "sanfang" / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
+FORMAT_MODULE_PATH = ["sanfang.formats"]  # dates render as YYYY-MM-DD, which <input type="date"> needs
 USE_TZ = True
 
 # --- Static and media -----------------------------------------------------------------------------------

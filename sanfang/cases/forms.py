@@ -97,7 +97,9 @@ class HandoverForm(forms.Form):
 
 
 class InvestigationForm(forms.Form):
-    held_on = forms.DateField(label=_("调查日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = forms.DateField(
+        label=_("调查日期"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
+    )
     participants = forms.CharField(
         label=_("参加人员"),
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -156,7 +158,9 @@ class ExplanationForm(forms.Form):
 
 class EngagementForm(forms.Form):
     kind = forms.ChoiceField(label=_("形式"), choices=EngagementKind.choices)
-    held_on = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = forms.DateField(
+        label=_("日期"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
+    )
     participants_count = forms.IntegerField(label=_("参加人数"), min_value=1)
     summary = forms.CharField(label=_("情况摘要"), widget=forms.Textarea(attrs={"rows": 3}))
     outcome = forms.CharField(label=_("结果"), widget=forms.Textarea(attrs={"rows": 2}), required=False)

@@ -121,7 +121,9 @@ def follow(request: HttpRequest, token: str) -> HttpResponse:
             "token": token,
         },
     )
-    response["Referrer-Policy"] = "no-referrer"  # the token must not leak through links
+    # The token must not leak through links to other sites; "same-origin" (not "no-referrer", which makes the
+    # browser post the rating form with Origin: null and fail the CSRF check) keeps it on this site.
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex"
     return response
 
@@ -274,11 +276,11 @@ def _handover_targets(case: Case):
     ).order_by("kind", "id")
 
 
-def _classify_form(case: Case, data=None, initial=None) -> forms.ClassifyForm:
+def _classify_form(case: Case, data=None, initial=None, auto_id="id_%s") -> forms.ClassifyForm:
     """The convener choices: heads of the case compound's party organisation (CS-2)."""
     from sanfang.directory.models import Person, Position
 
-    form = forms.ClassifyForm(data, initial=initial)
+    form = forms.ClassifyForm(data, initial=initial, auto_id=auto_id)
     heads = Position.objects.current().filter(
         is_head=True, organisation__kind=OrgKind.COMPOUND_PARTY_ORG, organisation__place=case.compound
     )
@@ -295,9 +297,13 @@ def _case_context(request, case: Case) -> dict:
     explanations = list(case.explanations.prefetch_related("signatures__organisation"))
     is_office = permissions.is_office(user, case)
     is_open = case.is_open
-    handover_form = forms.HandoverForm()
+    handover_form = forms.HandoverForm(auto_id="handover-%s")
     handover_form.fields["to_org"].queryset = _handover_targets(case)
-    reportable = [s for s in summonses if not s.reported_at and permissions.can_report_in(user, s)]
+    reportable = [
+        (s, forms.ReportInForm(auto_id=f"report-in-{s.pk}-%s"))
+        for s in summonses
+        if not s.reported_at and permissions.can_report_in(user, s)
+    ]
     street_summons = next((s for s in summonses if s.level == SummonsLevel.STREET), None)
     return {
         "case": case,
@@ -343,16 +349,19 @@ def _case_context(request, case: Case) -> dict:
         "can_hand_over": is_open and permissions.can_hand_over(user, case),
         "can_progress": is_open and (permissions.can_hand_over(user, case) or is_office),
         "explained": services.has_joint_explanation(case),
-        "classify_form": _classify_form(case, initial={"case_class": case.case_class}),
-        "text_form": forms.TextForm(),
+        # One page holds many forms: each gets its own element ids, so every label names its own field.
+        "classify_form": _classify_form(case, initial={"case_class": case.case_class}, auto_id="classify-%s"),
+        "resolve_form": forms.TextForm(auto_id="resolve-%s"),
+        "cannot_solve_form": forms.TextForm(auto_id="cannot-solve-%s"),
+        "propose_form": forms.TextForm(auto_id="propose-%s"),
+        "progress_form": forms.TextForm(auto_id="progress-%s"),
         "handover_form": handover_form,
-        "investigation_form": forms.InvestigationForm(),
-        "summons_form": forms.SummonsForm(),
-        "dept_form": forms.DepartmentSummonsForm(),
-        "reportin_form": forms.ReportInForm(),
-        "review_form": forms.ReviewForm(),
-        "explanation_form": forms.ExplanationForm(),
-        "engagement_form": forms.EngagementForm(),
+        "investigation_form": forms.InvestigationForm(auto_id="investigation-%s"),
+        "summons_form": forms.SummonsForm(auto_id="summons-%s"),
+        "dept_form": forms.DepartmentSummonsForm(auto_id="departments-%s"),
+        "review_form": forms.ReviewForm(auto_id="review-%s"),
+        "explanation_form": forms.ExplanationForm(auto_id="explanation-%s"),
+        "engagement_form": forms.EngagementForm(auto_id="engagement-%s"),
         "today": timezone.localdate(),
         "investigation_roles": services.INVESTIGATION_ROLES,
     }

@@ -42,6 +42,7 @@ def browser():
             executable_path=CHROMIUM,
             args=[
                 "--no-sandbox",
+                "--lang=zh-CN",  # the browser's own controls (file picker, date fields) in Chinese, as users see them
                 "--disable-gpu",
                 "--disable-quic",
                 "--no-first-run",
