@@ -87,7 +87,10 @@ def meeting_new(request):
     )
     if not communities.exists():
         raise PermissionDenied
-    form = forms.AdHocMeetingForm(request.POST or None, communities=communities.distinct())
+    communities = communities.distinct()
+    # The office of one community (the usual case) need not pick it from a list of one.
+    initial = {"community": communities.first()} if communities.count() == 1 else {}
+    form = forms.AdHocMeetingForm(request.POST or None, communities=communities, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             meeting = services.call_ad_hoc_meeting(actor=request.user, **form.cleaned_data)

@@ -31,6 +31,14 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.browser)
 
 
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.browser_failed = report.failed
+    return report
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not CHROMIUM:
@@ -61,7 +69,7 @@ def viewport(request):
 
 
 @pytest.fixture
-def page(browser, viewport, live_server):
+def page(request, browser, viewport, live_server):
     name, size = viewport
     context = browser.new_context(
         viewport=size,
@@ -73,6 +81,10 @@ def page(browser, viewport, live_server):
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
+    if getattr(request.node, "browser_failed", False):
+        # What the page showed when the test failed, for whoever reads the CI log.
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"failed-{request.node.name}.png"), full_page=True)
     context.close()
 
 
@@ -84,15 +96,19 @@ def shot(page, name: str) -> Path:
     return path
 
 
-def guide_shot(page, name: str, *, full_page: bool = False) -> Path:
-    """Save a picture for the user guide as `<name>.png` (the viewport only by default, to keep it small).
+def guide_shot(page, name: str, *, of=None, full_page: bool = False) -> Path:
+    """Save a picture for the user guide as `<name>.png`: the element `of` (a locator) when given, else the
+    viewport (or the full page). Keep them phone-sized and to the point, so the committed PNGs stay small.
 
     docs/guide/ may reference only images some browser test names here (tests/test_guide.py checks both ways).
     """
     folder = GUIDE_IMAGES if os.environ.get("SANFANG_GUIDE_IMAGES") == "1" else ARTIFACTS / "guide"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.png"
-    page.screenshot(path=str(path), full_page=full_page)
+    if of is not None:
+        of.first.screenshot(path=str(path))
+    else:
+        page.screenshot(path=str(path), full_page=full_page)
     return path
 
 
