@@ -7,13 +7,15 @@ import datetime as dt
 import hashlib
 import logging
 import secrets
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from sanfang.core import audit, delivery, extensions
@@ -56,6 +58,12 @@ logger = logging.getLogger(__name__)
 CREDIT_VALID_YEARS = 2
 GOOD_ENTRY_POINTS = 2
 BAD_ENTRY_POINTS = 5
+
+
+def _in_record_language(build: Callable[[], str]) -> str:
+    """Permanent records (the credit record) are written in the platform's language, whoever acts."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(build())
 
 
 def years_after(day: dt.date, years: int) -> dt.date:
@@ -1166,13 +1174,18 @@ def circulate_round(*, actor, round: Round, version: int | None = None) -> Round
                 year=rnd.year,
                 score=s.final_score,
                 grade=s.grade,
-                text=_("%(community)s %(year)s 年度评议：%(score)s 分，%(grade)s 级")
-                % {
-                    "community": rnd.community.name,
-                    "year": rnd.year,
-                    "score": s.final_score,
-                    "grade": s.grade,
-                },
+                # a permanent record, read by everyone: written in the platform's language whoever circulates
+                text=_in_record_language(
+                    lambda s=s: (
+                        _("%(community)s %(year)s 年度评议：%(score)s 分，%(grade)s 级")
+                        % {
+                            "community": rnd.community.name,
+                            "year": rnd.year,
+                            "score": s.final_score,
+                            "grade": s.grade,
+                        }
+                    )
+                ),
                 valid_from=today,
                 valid_until=years_after(today, CREDIT_VALID_YEARS),
                 recorded_by=actor,

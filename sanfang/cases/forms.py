@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import forms
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from sanfang.directory.models import Building, Organisation, OrgKind, Person
@@ -42,7 +44,10 @@ class ReportForm(forms.Form):
     photos = MultiplePhotoField(
         label=_("照片（选填）"),
         required=False,
-        help_text=_("最多 %(n)d 张；照片中的位置等信息会被自动去除。") % {"n": MAX_PHOTOS},
+        # lazy as a whole: a lazy string formatted with % at import time would stay in the import-time language
+        help_text=lazy(
+            lambda: gettext("最多 %(n)d 张；照片中的位置等信息会被自动去除。") % {"n": MAX_PHOTOS}, str
+        )(),
     )
     reporter_name = forms.CharField(label=_("称呼（选填）"), max_length=60, required=False)
     reporter_contact = forms.CharField(

@@ -11,6 +11,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from sanfang.core.models import DeadlineMixin
@@ -265,6 +266,11 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.verb}"
+
+    @property
+    def actor_label_display(self) -> str:
+        """The label was stored in the language of the moment (a msgid such as "反映人"); show it in the reader's."""
+        return gettext(self.actor_label) if self.actor_label else ""
 
     @property
     def from_label(self) -> str:

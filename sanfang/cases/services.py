@@ -6,14 +6,16 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext
 
@@ -139,12 +141,20 @@ def _actor_label(actor, case: Case) -> str:
     return _("平台管理员") if scope.is_superuser else _("工作人员")
 
 
+def _in_record_language(build: Callable[[], str]) -> str:
+    """What goes on the record (timeline, board, replies) is written in the platform's language whoever acts:
+    an officer who reads the site in English must not put English on a Chinese compound's board. Readers see
+    stored labels in their own language (CaseEvent.actor_label_display)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(build())
+
+
 def _event(
     case: Case,
     actor,
     verb: str,
     *,
-    text: str = "",
+    text: str | Callable[[], str] = "",
     reason: str = "",
     public: bool = False,
     from_status: str = "",
@@ -152,10 +162,11 @@ def _event(
 ) -> CaseEvent:
     """Timeline + audit trail in one (CS-1: every change with who, when and why)."""
     person = actor if getattr(actor, "is_authenticated", False) else None
+    text = _in_record_language(text) if callable(text) else text
     event = CaseEvent.objects.create(
         case=case,
         actor=person,
-        actor_label=_actor_label(actor, case),
+        actor_label=_in_record_language(lambda: _actor_label(actor, case)),
         verb=verb,
         from_status=from_status,
         to_status=case.status,
@@ -308,7 +319,7 @@ def submit_case(
         case,
         actor if signed_in else "reporter",
         "submit",
-        text=_("收到问题反映（%(source)s）") % {"source": case.get_source_display()},
+        text=lambda: _("收到问题反映（%(source)s）") % {"source": case.get_source_display()},
         public=True,
         from_status="",
     )
@@ -426,7 +437,7 @@ def classify_case(
         case,
         actor,
         "reclassify" if reclass else "classify",
-        text=(
+        text=lambda: (
             _("分类由“%(old)s”调整为“%(new)s”") % {"old": CaseClass(old_class).label, "new": label}
             if reclass
             else _("受理，分类为“%(new)s”") % {"new": label}
@@ -485,7 +496,7 @@ def cannot_solve(*, actor, case: Case, opinion: str, version: int | None = None)
         case,
         actor,
         "cannot_solve",
-        text=_("难以解决，提出初步意见报居委会协调"),
+        text=lambda: _("难以解决，提出初步意见报居委会协调"),
         reason=opinion,
         public=True,
         from_status=old,
@@ -533,7 +544,12 @@ def resolve_case(*, actor, case: Case, solution: str, version: int | None = None
     fields = ["solution", "status", "resolved_at", *_set_step(case, Step.FEEDBACK, "feedback")]
     _touch(case, fields)
     _event(
-        case, actor, "resolve", text=_("已办结：%(s)s") % {"s": case.solution}, public=True, from_status=old
+        case,
+        actor,
+        "resolve",
+        text=lambda: _("已办结：%(s)s") % {"s": case.solution},
+        public=True,
+        from_status=old,
     )
     _tell_reporter(case, "resolved")
     return case
@@ -575,7 +591,7 @@ def hand_over(*, actor, case: Case, to_org: Organisation, reason: str, version: 
         case,
         actor,
         "hand_over",
-        text=_("由%(a)s移交%(b)s") % {"a": from_org or "—", "b": to_org},
+        text=lambda: _("由%(a)s移交%(b)s") % {"a": from_org or "—", "b": to_org},
         reason=reason,
         changes={"holder": [str(from_org or ""), str(to_org)], "bounce": is_bounce},
     )
@@ -633,7 +649,9 @@ def _maybe_escalate(case: Case) -> None:
         case,
         None,
         "escalate",
-        text=_("问题被来回推诿 %(n)d 次，自动升级至%(org)s") % {"n": case.bounce_count, "org": org.name},
+        text=lambda: (
+            _("问题被来回推诿 %(n)d 次，自动升级至%(org)s") % {"n": case.bounce_count, "org": org.name}
+        ),
         public=True,
         changes={"escalation_level": [level - 1, level]},
     )
@@ -710,7 +728,13 @@ def record_investigation(
     if case.step == Step.INVESTIGATE and inv.proposed_solution:
         fields += _set_step(case, Step.REPORT, "major.report")
     _touch(case, fields)
-    _event(case, actor, "investigate", text=_("完成调查研究，%(n)d 人参加") % {"n": len(clean)}, public=True)
+    _event(
+        case,
+        actor,
+        "investigate",
+        text=lambda: _("完成调查研究，%(n)d 人参加") % {"n": len(clean)},
+        public=True,
+    )
     return inv
 
 
@@ -747,7 +771,7 @@ def report_major(*, actor, case: Case, put_on_agenda: bool = False) -> Investiga
         case,
         actor,
         "report",
-        text=_("拟定方案已报社区党组织和联席会议办公室：%(s)s") % {"s": inv.proposed_solution},
+        text=lambda: _("拟定方案已报社区党组织和联席会议办公室：%(s)s") % {"s": inv.proposed_solution},
         public=True,
         from_status=old,
     )
@@ -789,7 +813,9 @@ def propose_summons(*, actor, case: Case, proposal: str, put_on_agenda: bool = F
             source=case,
         )
     _touch(case, ["proposal"])
-    _event(case, actor, "propose", text=_("联席会议研究提出：%(p)s") % {"p": case.proposal}, public=True)
+    _event(
+        case, actor, "propose", text=lambda: _("联席会议研究提出：%(p)s") % {"p": case.proposal}, public=True
+    )
     _tell([_person_of(directory.convener_for(case.community))], case, _("联席会议建议向街道吹哨"), "propose")
     return case
 
@@ -830,7 +856,7 @@ def issue_street_summons(*, actor, case: Case, request: str) -> Summons:
         case,
         actor,
         "summons",
-        text=_("社区党组织向%(to)s吹哨：%(r)s") % {"to": street_office.name, "r": summons.request},
+        text=lambda: _("社区党组织向%(to)s吹哨：%(r)s") % {"to": street_office.name, "r": summons.request},
         public=True,
         from_status=old,
     )
@@ -898,9 +924,12 @@ def summon_departments(
     if not parent.reported_at:
         # The street's own report-in is its act of coordination.
         parent.reported_at, parent.reported_by = timezone.now(), actor
-        parent.reply = _("已组织%(orgs)s报到") % {
-            "orgs": pgettext("list separator", "、").join(o.name for o in to_orgs)
-        }
+        parent.reply = _in_record_language(
+            lambda: (
+                _("已组织%(orgs)s报到")
+                % {"orgs": pgettext("list separator", "、").join(o.name for o in to_orgs)}
+            )
+        )
         parent.save(update_fields=["reported_at", "reported_by", "reply"])
     fields = _set_step(case, Step.SUMMONS, "summons.department")
     _touch(case, fields)
@@ -908,8 +937,10 @@ def summon_departments(
         case,
         actor,
         "summon_departments",
-        text=_("街道吹哨，%(orgs)s报到")
-        % {"orgs": pgettext("list separator", "、").join(o.name for o in to_orgs)},
+        text=lambda: (
+            _("街道吹哨，%(orgs)s报到")
+            % {"orgs": pgettext("list separator", "、").join(o.name for o in to_orgs)}
+        ),
         public=True,
     )
     return created
@@ -935,8 +966,10 @@ def report_in(*, actor, summons: Summons, reply: str, actions: str = "") -> Summ
         case,
         actor,
         "report_in",
-        text=_("%(org)s报到答复：%(r)s") % {"org": summons.to_org.name, "r": summons.reply}
-        + (_("（逾期）") if late else ""),
+        text=lambda: (
+            _("%(org)s报到答复：%(r)s") % {"org": summons.to_org.name, "r": summons.reply}
+            + (_("（逾期）") if late else "")
+        ),
         reason=summons.actions,
         public=True,
     )
@@ -974,7 +1007,7 @@ def record_review(*, actor, case: Case, progress: str, next_review_on: dt.date |
     case.step = Step.REVIEW
     case.due_from, case.due_on, case.due_working_days, case.due_estimated = today, nxt, None, False
     _touch(case, ["next_review_on", "progress_note", "step", *Case.DEADLINE_FIELDS])
-    _event(case, actor, "review", text=_("跟踪进展：%(p)s") % {"p": review.progress}, public=True)
+    _event(case, actor, "review", text=lambda: _("跟踪进展：%(p)s") % {"p": review.progress}, public=True)
     _tell_reporter(case, f"review{review.pk}")
     return review
 
@@ -1000,7 +1033,7 @@ def record_explanation(*, actor, case: Case, held_on: dt.date, content: str) -> 
     for party, org in parties.items():
         ExplanationSignature.objects.create(explanation=exp, party=party, organisation=org, person=actor)
     _touch(case, [])
-    _event(case, actor, "explain", text=_("三方共同向居民解释：%(c)s") % {"c": exp.content})
+    _event(case, actor, "explain", text=lambda: _("三方共同向居民解释：%(c)s") % {"c": exp.content})
     return exp
 
 
@@ -1023,7 +1056,7 @@ def sign_explanation(*, actor, explanation: JointExplanation) -> JointExplanatio
         case,
         actor,
         "explain_sign",
-        text=_("三方共同解释已由三方签认") if complete else _("签认共同解释记录"),
+        text=lambda: _("三方共同解释已由三方签认") if complete else _("签认共同解释记录"),
         public=complete,
     )
     return exp
@@ -1069,10 +1102,10 @@ def record_engagement(
         case,
         actor,
         "engagement",
-        text=ngettext(
-            "%(kind)s（%(n)d 人参加）：%(o)s", "%(kind)s（%(n)d 人参加）：%(o)s", participants_count
-        )
-        % {"kind": eng.get_kind_display(), "n": participants_count, "o": eng.outcome or eng.summary},
+        text=lambda: (
+            ngettext("%(kind)s（%(n)d 人参加）：%(o)s", "%(kind)s（%(n)d 人参加）：%(o)s", participants_count)
+            % {"kind": eng.get_kind_display(), "n": participants_count, "o": eng.outcome or eng.summary}
+        ),
         public=True,
     )
     return eng
@@ -1124,7 +1157,7 @@ def give_feedback(
             case,
             who,
             "dispute",
-            text=_("反映人对办结有异议，重新办理"),
+            text=lambda: _("反映人对办结有异议，重新办理"),
             reason=fb.comment,
             public=True,
             from_status=old,
@@ -1145,7 +1178,7 @@ def give_feedback(
             case,
             who,
             "feedback",
-            text=_("反映人评价：%(r)s") % {"r": fb.get_rating_display()},
+            text=lambda: _("反映人评价：%(r)s") % {"r": fb.get_rating_display()},
             public=True,
             from_status=old,
         )
@@ -1163,7 +1196,12 @@ def close_unrated(*, case: Case) -> Case:
     fields = ["status", "closed_at", *_set_step(case, Step.DONE, None)]
     _touch(case, fields)
     _event(
-        case, None, "auto_close", text=_("评价期满未评价，自动关闭"), public=True, from_status=Status.RESOLVED
+        case,
+        None,
+        "auto_close",
+        text=lambda: _("评价期满未评价，自动关闭"),
+        public=True,
+        from_status=Status.RESOLVED,
     )
     return case
 

@@ -316,6 +316,11 @@ def _case_context(request, case: Case) -> dict:
         "reviews": case.reviews.all(),
         "handovers": case.handovers.select_related("from_org", "to_org").all(),
         "investigation": getattr(case, "investigation", None) if hasattr(case, "investigation") else None,
+        # the stored role codes, shown by their names
+        "investigation_people": [
+            {"name": p["name"], "role": services.INVESTIGATION_ROLES.get(p["role"], p["role"])}
+            for p in (case.investigation.participants if hasattr(case, "investigation") else [])
+        ],
         "show_contact": scope.is_superuser or scope.has_role(*Role.STAFF, at=case.compound),
         "can_classify": is_open and permissions.can_classify_case(user, case),
         "can_routine": is_open

@@ -7,10 +7,11 @@ import io
 
 import openpyxl
 from django.urls import reverse
+from django.utils import translation
 from docx import Document
 
 from sanfang.appraisal import services
-from sanfang.appraisal.models import Level
+from sanfang.appraisal.models import CreditEntry, Level
 
 from .conftest import vote
 
@@ -40,7 +41,10 @@ def _downloads(client, world, rnd):
 def test_i8_result_table_and_circulation_notice_are_written_in_the_requesting_persons_language(
     world, rnd, login, december
 ):
-    rnd = _circulated(world, rnd, december)
+    with translation.override("en"):  # the officials who run the round read the site in English
+        rnd = _circulated(world, rnd, december)
+    # the credit record is a permanent record: it is written in the platform's language whoever circulates
+    assert "年度评议" in CreditEntry.objects.get(company=world.company_x).text
     world.street_official.language = "en"
     world.street_official.save(update_fields=["language"])
     table, book, notice, text, header = _downloads(login(world.street_official), world, rnd)

@@ -8,6 +8,8 @@ import io
 import openpyxl
 import pytest
 import time_machine
+from django.conf import settings
+from django.utils import translation
 from docx import Document
 
 from sanfang.cases import services
@@ -70,3 +72,27 @@ def test_i8_case_ledger_and_investigation_report_are_written_in_the_requesting_p
     rows, text = _downloads(login(world.epmc_lead), major_case)
     assert rows[0][0] == "受理编号" and rows[1][2] == "设施设备维修"
     assert "调查研究报告" in text and "业主委员会李主任" in text and "2026年3月9日" in text
+
+
+def test_i8_an_officer_reading_english_still_writes_the_timeline_and_board_in_chinese(world, login):
+    """The timeline is a public record (the board, the reporter's page): it is written in the platform's language
+    whoever acts, and only its labels are shown in the reader's language."""
+    with time_machine.travel(NOW, tick=False), translation.override("en"):
+        case = services.submit_case(
+            actor=world.resident,
+            compound=world.compound_a1,
+            category="facilities",
+            title="",
+            description="2单元楼道灯坏了一个月",
+        )
+        services.classify_case(actor=world.epmc_lead, case=case, case_class=CaseClass.ROUTINE)
+    submitted, classified = case.events.order_by("id")
+    assert submitted.text == "收到问题反映（居民网上反映）" and submitted.actor_label == "反映人"
+    assert classified.text == "受理，分类为“日常问题”"
+    assert [p["progress"][-1]["text"] for p in services.board_cases(world.compound_a1)] == [classified.text]
+    with translation.override("en"):
+        assert submitted.actor_label_display == "Reporter"
+    client = login(world.epmc_lead)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "Reporter" in page and "Accepted and classified as" not in page
