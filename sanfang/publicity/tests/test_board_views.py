@@ -1,6 +1,7 @@
 """PN-1/PN-2: the public board and its outputs — phone page, big screen, A4/A3 poster with QR code, share text."""
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -145,7 +146,10 @@ def test_pn2_big_screen_mode_rotates_sections_and_refreshes(client, published):
 def test_pn2_the_poster_prints_on_a4_and_a3_with_print_date_and_qr_code(client, published, size):
     w = published
     html = client.get(board_url(w, "publicity:board-poster") + f"?size={size}").content.decode()
-    assert f"size: {size} portrait" in html
+    # The page size lives in a static stylesheet per size (the Content-Security-Policy allows no inline <style>).
+    assert f"publicity/poster-{size.lower()}.css" in html
+    css = Path(__file__).resolve().parents[1] / "static" / "publicity" / f"poster-{size.lower()}.css"
+    assert f"size: {size} portrait" in css.read_text()
     assert "<svg" in html and "2026-11-24" in html and "打印日期" in html
     assert f"/b/{w.compound_a1.code}" in html
 

@@ -11,3 +11,8 @@ document.addEventListener("click", (event) => {
     });
   }
 });
+
+// Print buttons (official documents, the board poster): no inline onclick, the Content-Security-Policy forbids it.
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-print]")) window.print();
+});
