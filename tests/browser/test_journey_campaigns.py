@@ -5,6 +5,7 @@ roll-up table as .xlsx. Every page visited is scanned by axe-core (item 2); the 
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
 from django.utils import timezone
@@ -133,7 +134,9 @@ def test_county_reads_the_campaign_overview(page, viewport, campaign_world):
         activate(page, device, page.get_by_role("link", name="导出进展汇总表（.xlsx）"))
     from openpyxl import load_workbook
 
-    sheet = load_workbook(download.value.path()).active
+    assert download.value.suggested_filename.endswith(".xlsx")
+    with open(download.value.path(), "rb") as f:
+        sheet = load_workbook(io.BytesIO(f.read())).active
     values = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
     assert world.street_a.name in values and world.street_b.name in values
 
