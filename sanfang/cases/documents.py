@@ -91,7 +91,7 @@ def investigation_report(case) -> bytes:
         % {
             "no": case.tracking_no,
             "compound": case.compound.name,
-            "loc": case.location,
+            "loc": f" {case.location}" if case.location else "",
             "cat": case.get_category_display(),
         }
     )

@@ -6,6 +6,8 @@ import datetime as dt
 import io
 
 import openpyxl
+import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 from docx import Document
@@ -14,6 +16,14 @@ from sanfang.appraisal import services
 from sanfang.appraisal.models import CreditEntry, Level
 
 from .conftest import vote
+
+
+@pytest.fixture(autouse=True)
+def _default_language_afterwards():
+    """A request as an English reader leaves English active in this thread (the middleware activates, nothing
+    deactivates); later tests expect the default."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def _circulated(world, rnd, december):

@@ -18,6 +18,14 @@ from sanfang.cases.models import CaseClass
 NOW = dt.datetime(2026, 3, 9, 10, 0, tzinfo=dt.UTC)  # a Monday
 
 
+@pytest.fixture(autouse=True)
+def _default_language_afterwards():
+    """A request as an English reader leaves English active in this thread (the middleware activates, nothing
+    deactivates); later tests expect the default."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def major_case(world):
     with time_machine.travel(NOW, tick=False):
