@@ -17,8 +17,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
-# The user guide's pictures (docs/guide/). Written there only when SANFANG_GUIDE_IMAGES=1 (`make guide-images`),
-# so an ordinary test run leaves the committed images alone; otherwise they go to var/screenshots/guide/.
+# The user guide's pictures (docs/guide/img/). Written there only when SANFANG_GUIDE_IMAGES=1 (`make guide-images`)
+# and the guide shows them, so an ordinary test run leaves the committed images alone.
 GUIDE_IMAGES = Path(__file__).resolve().parents[2] / "docs" / "guide" / "img"
 
 PHONE = {"width": 390, "height": 844}
@@ -96,13 +96,22 @@ def shot(page, name: str) -> Path:
     return path
 
 
+def _guide_shows(name: str) -> bool:
+    """Under SANFANG_GUIDE_IMAGES=1, the pictures the guide shows go to docs/guide/img/ (the others, e.g. the
+    desktop variants, to var/screenshots/guide/)."""
+    if os.environ.get("SANFANG_GUIDE_IMAGES") != "1":
+        return False
+    guide = GUIDE_IMAGES.parent
+    return any(f"img/{name}.png" in md.read_text(encoding="utf-8") for md in guide.glob("*.md"))
+
+
 def guide_shot(page, name: str, *, of=None, full_page: bool = False) -> Path:
     """Save a picture for the user guide as `<name>.png`: the element `of` (a locator) when given, else the
     viewport (or the full page). Keep them phone-sized and to the point, so the committed PNGs stay small.
 
     docs/guide/ may reference only images some browser test names here (tests/test_guide.py checks both ways).
     """
-    folder = GUIDE_IMAGES if os.environ.get("SANFANG_GUIDE_IMAGES") == "1" else ARTIFACTS / "guide"
+    folder = GUIDE_IMAGES if _guide_shows(name) else ARTIFACTS / "guide"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.png"
     if of is not None:
