@@ -6,6 +6,7 @@ import importlib
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -36,17 +37,17 @@ def on_domain_error(request, exc: DomainError):
 
 @api.exception_handler(PermissionDenied)
 def on_forbidden(request, exc):
-    return _error(request, str(exc) or "您无权进行此操作。", 403)
+    return _error(request, str(exc) or _("您无权进行此操作。"), 403)
 
 
 @api.exception_handler(Http404)
 def on_not_found(request, exc):
-    return _error(request, "对象不存在，或不在您的工作范围内。", 404)
+    return _error(request, _("对象不存在，或不在您的工作范围内。"), 404)
 
 
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request, exc):
-    return _error(request, "请先登录，或在 Authorization 头中提供有效的 API 令牌。", 401)
+    return _error(request, _("请先登录，或在 Authorization 头中提供有效的 API 令牌。"), 401)
 
 
 @api.exception_handler(ValidationError)
@@ -56,7 +57,7 @@ def on_django_validation(request, exc: ValidationError):
 
 @api.exception_handler(NinjaValidationError)
 def on_validation(request, exc: NinjaValidationError):
-    return _error(request, "提交的数据格式不正确。", 422, errors=exc.errors)
+    return _error(request, _("提交的数据格式不正确。"), 422, errors=exc.errors)
 
 
 for app in (

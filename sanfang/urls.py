@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.static import serve as static_serve
 
 from sanfang.core import views as core_views
@@ -8,8 +9,8 @@ from sanfang.directory import views as directory_views
 
 from .api import api
 
-admin.site.site_header = "三方联动平台 · 管理后台"
-admin.site.site_title = "三方联动平台"
+admin.site.site_header = _("三方联动平台 · 管理后台")
+admin.site.site_title = _("三方联动平台")
 
 urlpatterns = [
     path("", core_views.home, name="home"),

@@ -137,8 +137,10 @@ def _url(bulletin: Bulletin) -> str:
 
 def _notify_recipients(bulletin: Bulletin, orgs: list[Organisation]) -> None:
     urgent = bulletin.urgency != Urgency.NORMAL
-    prefix = f"【{bulletin.get_urgency_display()}通报】" if urgent else "【通报】"
-    body = f"{bulletin.sender_org.name}：{bulletin.body}"
+    prefix = (
+        _("【%(urgency)s通报】") % {"urgency": bulletin.get_urgency_display()} if urgent else _("【通报】")
+    )
+    body = _("%(sender)s：%(body)s") % {"sender": bulletin.sender_org.name, "body": bulletin.body}
     if bulletin.ack_due_at:
         due = timezone.localtime(bulletin.ack_due_at).strftime("%Y-%m-%d %H:%M")
         body += "\n" + _("请于 %(due)s 前签收。") % {"due": due}

@@ -8,6 +8,7 @@ import io
 from typing import Any
 
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from docx import Document
@@ -312,7 +313,7 @@ def progress_report_docx(report: ProgressReport) -> bytes:
         doc.add_paragraph(
             _("报送时间：%(at)s%(late)s")
             % {
-                "at": timezone.localtime(report.submitted_at).strftime("%Y年%m月%d日"),
+                "at": date_format(timezone.localtime(report.submitted_at), "DATE_FORMAT"),
                 "late": _("（逾期）") if report.is_late else "",
             }
         )
@@ -327,7 +328,7 @@ def epmc_records_docx(community, start: dt.date, end: dt.date) -> bytes:
     doc = _doc(
         _("%(name)s专项工作资料") % {"name": name},
         _("%(start)s 至 %(end)s")
-        % {"start": start.strftime("%Y年%m月%d日"), "end": end.strftime("%Y年%m月%d日")},
+        % {"start": date_format(start, "DATE_FORMAT"), "end": date_format(end, "DATE_FORMAT")},
     )
     doc.add_heading(_("一、组成人员"), level=2)
     members = services.epmc_members(community)
@@ -371,7 +372,7 @@ def rollup_docx(campaign: Campaign, rows: list[dict]) -> bytes:
     """WN-4: the county's compilation of every street's progress report, with the statistics, for reporting upward."""
     doc = _doc(
         _("%(title)s进展情况汇总") % {"title": campaign.title},
-        _("报告截止日期：%(due)s") % {"due": campaign.report_due.strftime("%Y年%m月%d日")},
+        _("报告截止日期：%(due)s") % {"due": date_format(campaign.report_due, "DATE_FORMAT")},
     )
     submitted = [r for r in rows if r["submitted"]]
     late = [r["street"].name for r in submitted if r["late"]]

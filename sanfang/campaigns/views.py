@@ -241,7 +241,7 @@ def surveys_xlsx(request, pk: int):
         .order_by("compound__code")
     )
     data = documents.survey_table_xlsx(campaign, qs, place.name)
-    return _file(data, f"小区摸排认定表-{place.name}.xlsx", documents.XLSX)
+    return _file(data, _("小区摸排认定表-%(name)s") % {"name": place.name} + ".xlsx", documents.XLSX)
 
 
 @login_required
@@ -252,7 +252,7 @@ def rollup_docx(request, pk: int):
     if not (scope.is_superuser or scope.has_role(Role.COUNTY, at=campaign.county)):
         raise PermissionDenied
     data = documents.rollup_docx(campaign, services.rollup(campaign))
-    return _file(data, f"进展情况汇总-{campaign.title}.docx", documents.DOCX)
+    return _file(data, _("进展情况汇总-%(name)s") % {"name": campaign.title} + ".docx", documents.DOCX)
 
 
 @login_required
@@ -263,7 +263,7 @@ def rollup_xlsx(request, pk: int):
         raise PermissionDenied
     return _file(
         documents.rollup_xlsx(campaign, services.rollup(campaign)),
-        f"进展汇总-{campaign.title}.xlsx",
+        _("进展汇总-%(name)s") % {"name": campaign.title} + ".xlsx",
         documents.XLSX,
     )
 
@@ -600,7 +600,11 @@ def problem_note(request, pk: int):
 @login_required
 def investigation_docx(request, pk: int):
     inv = permissions.get_investigation_for(request.user, pk)
-    return _file(documents.investigation_docx(inv), f"调查核实记录-{inv.survey.name}.docx", documents.DOCX)
+    return _file(
+        documents.investigation_docx(inv),
+        _("调查核实记录-%(name)s") % {"name": inv.survey.name} + ".docx",
+        documents.DOCX,
+    )
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -662,7 +666,9 @@ def report_detail(request, pk: int):
 def report_docx(request, pk: int):
     report = permissions.get_report_for(request.user, pk)
     return _file(
-        documents.progress_report_docx(report), f"进展报告-{report.street.name}.docx", documents.DOCX
+        documents.progress_report_docx(report),
+        _("进展报告-%(name)s") % {"name": report.street.name} + ".docx",
+        documents.DOCX,
     )
 
 
@@ -794,7 +800,11 @@ def epmc_records_docx(request, code: str):
         return redirect("campaigns:epmc-community", code)
     start, end = form.cleaned_data["start"], form.cleaned_data["end"]
     data = documents.epmc_records_docx(community, start, end)
-    return _file(data, f"专项工作资料-{community.name}-{start}-{end}.docx", documents.DOCX)
+    return _file(
+        data,
+        _("专项工作资料-%(name)s") % {"name": f"{community.name}-{start}-{end}"} + ".docx",
+        documents.DOCX,
+    )
 
 
 @login_required

@@ -134,10 +134,10 @@ def _actor_label(actor, case: Case) -> str:
     scope = get_scope(actor)
     for grant in scope.grants:
         if grant.role != Role.RESIDENT and scope.reaches(case.compound, roles=[grant.role]):
-            return ROLE_LABELS[grant.role]
+            return str(ROLE_LABELS[grant.role])
     for grant in scope.grants:
         if grant.role == Role.DEPARTMENT:
-            return ROLE_LABELS[grant.role]
+            return str(ROLE_LABELS[grant.role])
     return _("平台管理员") if scope.is_superuser else _("工作人员")
 
 

@@ -15,6 +15,8 @@ import time
 import chinese_calendar
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .models import CalendarDay, CalendarYear
 
@@ -98,7 +100,8 @@ def day_info(date: dt.date) -> tuple[bool, str, bool]:
         working = chinese_calendar.is_workday(date)
         label = ""
         if name:
-            label = _HOLIDAY_NAMES.get(name, name) + ("调休上班" if working else "")
+            holiday = str(_HOLIDAY_NAMES.get(name, name))
+            label = _("%(holiday)s调休上班") % {"holiday": holiday} if working else holiday
         return working, label, False
     if date.year in _entered():
         # An entered year lists its exceptions; every other day follows the week.
@@ -159,12 +162,12 @@ def count_working_days(start: dt.date, end: dt.date) -> int:
 
 
 _HOLIDAY_NAMES = {
-    "New Year's Day": "元旦",
-    "Spring Festival": "春节",
-    "Tomb-sweeping Day": "清明节",
-    "Labour Day": "劳动节",
-    "Dragon Boat Festival": "端午节",
-    "National Day": "国庆节",
-    "Mid-autumn Festival": "中秋节",
-    "Anti-Fascist 70th Day": "抗战胜利纪念日",
+    "New Year's Day": gettext_lazy("元旦"),
+    "Spring Festival": gettext_lazy("春节"),
+    "Tomb-sweeping Day": gettext_lazy("清明节"),
+    "Labour Day": gettext_lazy("劳动节"),
+    "Dragon Boat Festival": gettext_lazy("端午节"),
+    "National Day": gettext_lazy("国庆节"),
+    "Mid-autumn Festival": gettext_lazy("中秋节"),
+    "Anti-Fascist 70th Day": gettext_lazy("抗战胜利纪念日"),
 }

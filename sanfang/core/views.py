@@ -50,7 +50,7 @@ def todos(request: HttpRequest) -> HttpResponse:
 
     scope = get_scope(request.user)
     items = todos_for(request.user)
-    roles = sorted({ROLE_LABELS[g.role] for g in scope.grants})
+    roles = sorted({str(ROLE_LABELS[g.role]) for g in scope.grants})
     return render(request, "core/todos.html", {"items": items, "roles": roles, "scope": scope})
 
 

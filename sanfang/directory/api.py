@@ -134,7 +134,7 @@ def me(request):
         roles=[
             GrantOut(
                 role=g.role,
-                role_label=ROLE_LABELS[g.role],
+                role_label=str(ROLE_LABELS[g.role]),
                 place_code=place_codes.get(g.place_id),
                 organisation_id=g.organisation_id,
             )

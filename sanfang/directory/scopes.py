@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from .models import OrgKind, Place, Position, Residency, ServiceContract
 
@@ -62,16 +63,16 @@ ROLE_BY_ORG_KIND = {
 }
 
 ROLE_LABELS = {
-    Role.RESIDENT: "居民",
-    Role.PROPERTY_COMPANY: "物业服务企业",
-    Role.OWNERS_COMMITTEE: "业主委员会",
-    Role.RESIDENTS_COMMITTEE: "社区居民委员会",
-    Role.PARTY_ORG: "社区党组织",
-    Role.COMPOUND_PARTY_ORG: "小区党组织",
-    Role.GRID_WORKER: "网格员",
-    Role.STREET: "街道（乡镇）",
-    Role.DEPARTMENT: "职能部门",
-    Role.COUNTY: "县级部门",
+    Role.RESIDENT: _("居民"),
+    Role.PROPERTY_COMPANY: _("物业服务企业"),
+    Role.OWNERS_COMMITTEE: _("业主委员会"),
+    Role.RESIDENTS_COMMITTEE: _("社区居民委员会"),
+    Role.PARTY_ORG: _("社区党组织"),
+    Role.COMPOUND_PARTY_ORG: _("小区党组织"),
+    Role.GRID_WORKER: _("网格员"),
+    Role.STREET: _("街道（乡镇）"),
+    Role.DEPARTMENT: _("职能部门"),
+    Role.COUNTY: _("县级部门"),
 }
 
 

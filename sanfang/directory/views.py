@@ -179,7 +179,7 @@ def profile(request: HttpRequest) -> HttpResponse:
             "residencies": residencies,
             "tokens": tokens,
             "new_token": new_token,
-            "roles": sorted({ROLE_LABELS[g.role] for g in scope.grants}),
+            "roles": sorted({str(ROLE_LABELS[g.role]) for g in scope.grants}),
             "totp_uri": totp_uri,
             "can_use_totp": scope.is_staff_member,
         },

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 
+from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
@@ -95,11 +96,15 @@ def document_docx(document) -> bytes:
     meeting = document.meeting
     signature = ""
     if document.is_signed:
-        signature = f"审签：{document.signed_by.name}　{document.signed_at:%Y-%m-%d}（第 {document.signed_version} 版）"
+        signature = _("审签：%(name)s　%(date)s（第 %(v)s 版）") % {
+            "name": document.signed_by.name,
+            "date": f"{document.signed_at:%Y-%m-%d}",
+            "v": document.signed_version,
+        }
     else:
-        signature = f"草稿　第 {document.version} 版　未经审签，不得分送"
+        signature = _("草稿　第 %(v)s 版　未经审签，不得分送") % {"v": document.version}
     return official_docx(
-        issuer=f"{meeting.community.name}三方联动联席会议办公室",
+        issuer=_("%(community)s三方联动联席会议办公室") % {"community": meeting.community.name},
         title=document.title,
         body=document.body,
         signature=signature,
@@ -108,44 +113,67 @@ def document_docx(document) -> bytes:
 
 def summary_text(summary) -> str:
     f = summary.figures
-    lines = ["一、基本情况"]
+    lines = [_("一、基本情况")]
     lines.extend(line for line in summary.narrative.split("\n") if line.strip())
-    lines.append("二、主要数据")
+    lines.append(_("二、主要数据"))
     lines.append(
-        f"应召开例会{f.get('meetings_due', 0)}次，实际召开{f.get('meetings_held', 0)}次，"
-        f"按期召开例会{f.get('held_on_schedule', 0)}次。"
+        _("应召开例会%(due)s次，实际召开%(held)s次，按期召开例会%(on_time)s次。")
+        % {
+            "due": f.get("meetings_due", 0),
+            "held": f.get("meetings_held", 0),
+            "on_time": f.get("held_on_schedule", 0),
+        }
     )
     for row in f.get("attendance", []):
-        lines.append(f"{row['label']}：应出席{row['invited']}人次，实到{row['present']}人次。")
+        lines.append(
+            _("%(label)s：应出席%(invited)s人次，实到%(present)s人次。")
+            % {"label": row["label"], "invited": row["invited"], "present": row["present"]}
+        )
+    count = _("%(label)s%(n)s项")
+    sep = _("；")
     if f.get("items_by_kind"):
-        lines.append("议题类别：" + "；".join(f"{r['label']}{r['n']}项" for r in f["items_by_kind"]) + "。")
+        kinds = sep.join(count % {"label": r["label"], "n": r["n"]} for r in f["items_by_kind"])
+        lines.append(_("议题类别：%(list)s。") % {"list": kinds})
     if f.get("items_by_source"):
-        lines.append("议题来源：" + "；".join(f"{r['label']}{r['n']}项" for r in f["items_by_source"]) + "。")
+        sources = sep.join(count % {"label": r["label"], "n": r["n"]} for r in f["items_by_source"])
+        lines.append(_("议题来源：%(list)s。") % {"list": sources})
     lines.append(
-        f"议定事项{f.get('resolutions_total', 0)}项，已办结{f.get('resolutions_done', 0)}项"
-        f"（按期{f.get('resolutions_on_time', 0)}项），超期未办结{f.get('resolutions_overdue', 0)}项。"
+        _("议定事项%(total)s项，已办结%(done)s项（按期%(on_time)s项），超期未办结%(overdue)s项。")
+        % {
+            "total": f.get("resolutions_total", 0),
+            "done": f.get("resolutions_done", 0),
+            "on_time": f.get("resolutions_on_time", 0),
+            "overdue": f.get("resolutions_overdue", 0),
+        }
     )
     for ind in f.get("other_indicators", []):
-        lines.append(f"{ind['label']}：{ind['numerator']:g}/{ind['denominator']:g}。")
-    lines.append("三、意见建议")
-    lines.extend(line for line in (summary.suggestions or "（无）").split("\n") if line.strip())
+        lines.append(
+            _("%(label)s：%(value)s。")
+            % {"label": ind["label"], "value": f"{ind['numerator']:g}/{ind['denominator']:g}"}
+        )
+    lines.append(_("三、意见建议"))
+    lines.extend(line for line in (summary.suggestions or _("（无）")).split("\n") if line.strip())
     lines.append("")
-    lines.append(f"{summary.community.name}三方联动联席会议办公室")
+    lines.append(_("%(community)s三方联动联席会议办公室") % {"community": summary.community.name})
     return "\n".join(lines)
 
 
 def summary_docx(summary) -> bytes:
-    title = f"{summary.community.name}三方联动机制{summary.year}年{summary.get_kind_display()}"
+    names = {"community": summary.community.name, "year": summary.year, "kind": summary.get_kind_display()}
+    title = _("%(community)s三方联动机制%(year)s年%(kind)s") % names
     if summary.kind == "half_year":
-        half = "上半年" if summary.period_start.month == 1 else "下半年"
-        title = f"{summary.community.name}三方联动机制{summary.year}年{half}工作小结"
+        if summary.period_start.month == 1:
+            title = _("%(community)s三方联动机制%(year)s年上半年工作小结") % names
+        else:
+            title = _("%(community)s三方联动机制%(year)s年下半年工作小结") % names
     signature = (
-        f"审签：{summary.signed_by.name}　{summary.signed_at:%Y-%m-%d}"
+        _("审签：%(name)s　%(date)s")
+        % {"name": summary.signed_by.name, "date": f"{summary.signed_at:%Y-%m-%d}"}
         if summary.is_signed
-        else f"草稿　第 {summary.version} 版"
+        else _("草稿　第 %(v)s 版") % {"v": summary.version}
     )
     return official_docx(
-        issuer=f"{summary.community.name}三方联动联席会议办公室",
+        issuer=_("%(community)s三方联动联席会议办公室") % {"community": summary.community.name},
         title=title,
         body=summary_text(summary),
         signature=signature,

@@ -12,6 +12,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from sanfang.core import audit, delivery
@@ -814,19 +816,31 @@ def add_follow_up_items(meeting: Meeting, today: dt.date | None = None) -> int:
 # --- Documents: notice, minutes, addenda; sign-off and distribution (JM-3, JM-4) ---------------------------
 
 
+# Drafts are written in the drafter's language: dates and numbering follow the active language
+# (zh-hans: 2026年11月24日（星期二）, 上午9:00, 一、; English: Nov. 24, 2026 (Tuesday), 9:00 a.m., 1.).
+def _day(d: dt.date) -> str:
+    return date_format(d, "DATE_FORMAT")
+
+
+def _month(d: dt.date) -> str:
+    return date_format(d, "YEAR_MONTH_FORMAT")
+
+
 def _cn_date(d: dt.date) -> str:
-    weekday = "一二三四五六日"[d.weekday()]
-    return f"{d.year}年{d.month}月{d.day}日（星期{weekday}）"
+    return _("%(date)s（%(weekday)s）") % {"date": _day(d), "weekday": date_format(d, "l")}
 
 
 def _cn_time(t: dt.time) -> str:
-    return ("上午" if t.hour < 12 else "下午") + f"{t.hour if t.hour <= 12 else t.hour - 12}:{t.minute:02d}"
+    clock = f"{t.hour if t.hour <= 12 else t.hour - 12}:{t.minute:02d}"
+    return (_("上午%(time)s") if t.hour < 12 else _("下午%(time)s")) % {"time": clock}
 
 
 CN_NUM = "一二三四五六七八九十"
 
 
 def _num(i: int) -> str:
+    if not (get_language() or "zh").startswith("zh"):
+        return str(i)
     if i <= 10:
         return CN_NUM[i - 1]
     if i < 20:
@@ -875,7 +889,7 @@ def render_notice(meeting: Meeting) -> tuple[str, str]:
     items = list(meeting.agenda_items.accepted().order_by("position", "id"))
     orgs = _recipient_orgs(meeting)
     title = _("关于召开%(community)s三方联动联席会议的通知") % {"community": meeting.community.name}
-    lines = ["、".join(o.name for o in orgs) + "：" if orgs else ""]
+    lines = [_("%(list)s：") % {"list": _("、").join(o.name for o in orgs)} if orgs else ""]
     convener = (
         _mention(m, meeting.convener, meeting.convener_title) if meeting.convener else _("社区党组织负责人")
     )
@@ -899,7 +913,10 @@ def render_notice(meeting: Meeting) -> tuple[str, str]:
     if not items:
         lines.append(_("（议题另行通知）"))
     for i, item in enumerate(items, 1):
-        lines.append(f"（{_num(i)}）{item.title}（{item.get_kind_display()}）")
+        lines.append(
+            _("（%(n)s）%(title)s（%(kind)s）")
+            % {"n": _num(i), "title": item.title, "kind": item.get_kind_display()}
+        )
     lines.append(_("二、参会人员"))
     lines.append(
         _("召集人、主持人：%(c)s") % {"c": convener if meeting.convener is None else m.name(meeting.convener)}
@@ -909,7 +926,7 @@ def render_notice(meeting: Meeting) -> tuple[str, str]:
     lines.append(
         _("成员：%(list)s")
         % {
-            "list": "、".join(
+            "list": _("、").join(
                 _mention(m, p.person, p.title) if p.person else f"{p.title}{p.name}" for p in members
             )
             or _("无")
@@ -919,7 +936,7 @@ def render_notice(meeting: Meeting) -> tuple[str, str]:
         lines.append(
             _("列席人员：%(list)s")
             % {
-                "list": "、".join(
+                "list": _("、").join(
                     _mention(m, p.person, p.title) if p.person else f"{p.title}{p.name}" for p in attendees
                 )
             }
@@ -937,13 +954,13 @@ def render_notice(meeting: Meeting) -> tuple[str, str]:
             _("联系人：%(who)s%(contact)s")
             % {
                 "who": m.name(office.person, position_title(office)),
-                "contact": f"，电话：{contact}" if contact else "",
+                "contact": _("，电话：%(phone)s") % {"phone": contact} if contact else "",
             }
         )
     lines.append("")
     lines.append(_("%(community)s三方联动联席会议办公室") % {"community": meeting.community.name})
     today = timezone.localdate()
-    lines.append(f"{today.year}年{today.month}月{today.day}日")
+    lines.append(_day(today))
     return title, "\n".join(lines)
 
 
@@ -976,16 +993,18 @@ def render_minutes(meeting: Meeting, content: dict) -> tuple[str, str]:
     def who(p):
         return _mention(m, p.person, p.title) if p.person else f"{p.title}{p.name}"
 
-    lines.append(_("出席：%(list)s") % {"list": "、".join(who(p) for p in present if p.is_member) or _("无")})
+    lines.append(
+        _("出席：%(list)s") % {"list": _("、").join(who(p) for p in present if p.is_member) or _("无")}
+    )
     attending = [p for p in present if not p.is_member]
     if attending:
-        lines.append(_("列席：%(list)s") % {"list": "、".join(who(p) for p in attending)})
+        lines.append(_("列席：%(list)s") % {"list": _("、").join(who(p) for p in attending)})
     if absent:
         lines.append(
-            _("缺席：%(list)s") % {"list": "、".join(f"{who(p)}（{p.absence_reason}）" for p in absent)}
+            _("缺席：%(list)s") % {"list": _("、").join(f"{who(p)}（{p.absence_reason}）" for p in absent)}
         )
     for i, item in enumerate(items, 1):
-        lines.append(f"{_num(i)}、{item.title}")
+        lines.append(_("%(n)s、%(title)s") % {"n": _num(i), "title": item.title})
         entry = entries.get(str(item.pk), {})
         if entry.get("discussion"):
             lines.append(_("讨论情况：%(t)s") % {"t": entry["discussion"]})
@@ -1004,12 +1023,12 @@ def render_minutes(meeting: Meeting, content: dict) -> tuple[str, str]:
     lines.append(_("以上议定事项由联席会议办公室督促落实，逾期未办结的列入下次会议督办。"))
     lines.append("")
     lines.append(_("%(community)s三方联动联席会议办公室") % {"community": meeting.community.name})
-    lines.append(f"{held.year}年{held.month}月{held.day}日")
+    lines.append(_day(held))
     return title, "\n".join(lines)
 
 
 def _resolution_line(res: Resolution) -> str:
-    due = f"{res.due_on.year}年{res.due_on.month}月{res.due_on.day}日" if res.due_on else ""
+    due = _day(res.due_on) if res.due_on else ""
     return _("议定事项：%(text)s（责任方：%(owner)s；%(n)s个工作日内完成，截止%(due)s）") % {
         "text": res.text,
         "owner": res.owner.name,
@@ -1247,7 +1266,7 @@ def distribute(*, document: MeetingDocument) -> list[Distribution]:
         subject=_("%(title)s（%(date)s会议）")
         % {
             "title": document.title,
-            "date": f"{meeting.date.year}年{meeting.date.month}月{meeting.date.day}日",
+            "date": _day(meeting.date),
         },
         body=_("%(community)s三方联动联席会议办公室发来《%(title)s》，请查阅。")
         % {"community": meeting.community.name, "title": document.title},
@@ -1554,8 +1573,8 @@ def _summary_narrative(community: Place, f: dict, kind_label: str, start: dt.dat
     lines = [
         _("%(start)s至%(end)s，%(community)s在社区党组织领导下，落实三方联动联席会议制度。")
         % {
-            "start": f"{start.year}年{start.month}月",
-            "end": f"{end.year}年{end.month}月",
+            "start": _month(start),
+            "end": _month(end),
             "community": community.name,
         },
         _(

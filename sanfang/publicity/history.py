@@ -71,7 +71,8 @@ def flatten(value, prefix: str = "") -> dict[str, str]:
             out.update(flatten(value[key], f"{prefix} · {label}" if prefix else label))
     elif isinstance(value, list):
         for i, element in enumerate(value, 1):
-            out.update(flatten(element, f"{prefix} 第{i}行" if prefix else f"第{i}行"))
+            row = _("第%(n)s行") % {"n": i}
+            out.update(flatten(element, f"{prefix} {row}" if prefix else row))
     else:
         out[prefix] = "" if value is None else str(value)
     return out

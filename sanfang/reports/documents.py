@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
@@ -66,33 +67,34 @@ def report_docx(report: Report) -> bytes:
         cells = table.add_row().cells
         cells[0].text, cells[1].text = label, value
 
-    row("报告单位", report.reporting_org.name)
-    row("小区", f"{report.community.name} {report.compound.name}")
-    row("报送时间", _fmt(report.submitted_at))
+    row(_("报告单位"), report.reporting_org.name)
+    row(_("小区"), f"{report.community.name} {report.compound.name}")
+    row(_("报送时间"), _fmt(report.submitted_at))
     if not report.is_oral:
-        row("填报人", who(report.author, report.reporting_org))
+        row(_("填报人"), who(report.author, report.reporting_org))
     if report.is_oral:
-        row("口头报告人", report.oral_reporter)
-        row("口头报告时间", _fmt(report.oral_at))
-        row("记录人", who(report.author))
+        row(_("口头报告人"), report.oral_reporter)
+        row(_("口头报告时间"), _fmt(report.oral_at))
+        row(_("记录人"), who(report.author))
     for label, value in display_fields(report.type, report.fields):
         row(label, value)
     recipients = report.recipients.select_related("organisation", "received_by").order_by("kind", "pk")
     row(
-        "报送对象",
-        "；".join(
-            f"{r.organisation.name}（"
-            + (
-                f"{who(r.received_by, r.organisation)} {_fmt(r.received_at)} 接收"
+        _("报送对象"),
+        _("；").join(
+            _("%(org)s（%(state)s）")
+            % {
+                "org": r.organisation.name,
+                "state": _("%(who)s %(at)s 接收")
+                % {"who": who(r.received_by, r.organisation), "at": _fmt(r.received_at)}
                 if r.received_at
-                else "未接收"
-            )
-            + "）"
+                else _("未接收"),
+            }
             for r in recipients
         ),
     )
 
-    doc.add_heading("报告内容", level=2)
+    doc.add_heading(_("报告内容"), level=2)
     for para in report.summary.splitlines() or [""]:
         doc.add_paragraph(para)
 
@@ -101,22 +103,30 @@ def report_docx(report: Report) -> bytes:
             "created_at", "pk"
         )
     )
-    doc.add_heading("意见与答复", level=2)
+    doc.add_heading(_("意见与答复"), level=2)
     if not opinions:
-        doc.add_paragraph("暂无意见。")
+        doc.add_paragraph(_("暂无意见。"))
     for n, op in enumerate(opinions, 1):
         p = doc.add_paragraph()
-        p.add_run(f"{n}. {who(op.author, op.recipient.organisation)}（{_fmt(op.created_at)}）：").bold = True
+        p.add_run(
+            _("%(n)s. %(who)s（%(at)s）：")
+            % {"n": n, "who": who(op.author, op.recipient.organisation), "at": _fmt(op.created_at)}
+        ).bold = True
         p.add_run(op.text)
         if op.answered_at:
             doc.add_paragraph(
-                f"答复（{who(op.answered_by, report.reporting_org)}，{_fmt(op.answered_at)}）：{op.answer}"
+                _("答复（%(who)s，%(at)s）：%(answer)s")
+                % {
+                    "who": who(op.answered_by, report.reporting_org),
+                    "at": _fmt(op.answered_at),
+                    "answer": op.answer,
+                }
             )
         else:
-            doc.add_paragraph(f"尚未答复（答复期限 {op.due_on}）")
+            doc.add_paragraph(_("尚未答复（答复期限 %(due)s）") % {"due": op.due_on})
     foot = doc.add_paragraph()
     foot.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    foot.add_run(f"导出时间：{_fmt(timezone.now())}")
+    foot.add_run(_("导出时间：%(at)s") % {"at": _fmt(timezone.now())})
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()

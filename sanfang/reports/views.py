@@ -362,7 +362,7 @@ def attachment(request: HttpRequest, pk: int) -> HttpResponse:
     if not report.attachment:
         raise Http404
     suffix = report.attachment.name.rsplit(".", 1)[-1] if "." in report.attachment.name else "bin"
-    name = f"报告{report.pk}附件.{suffix}"
+    name = _("报告%(n)s附件") % {"n": report.pk} + f".{suffix}"
     return FileResponse(report.attachment.open("rb"), as_attachment=True, filename=name)
 
 
@@ -376,6 +376,6 @@ def docx(request: HttpRequest, pk: int) -> HttpResponse:
     )
     from urllib.parse import quote
 
-    filename = f"报告-{report.pk}-{stamp}.docx"
+    filename = _("报告-%(n)s-%(stamp)s") % {"n": report.pk, "stamp": stamp} + ".docx"
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
