@@ -330,4 +330,8 @@ SANFANG = {
     "EPMC_IDLE_DAYS": int(os.environ.get("SANFANG_EPMC_IDLE_DAYS", "90")),
     # Days ahead of a regular joint meeting that `tick` creates it (JM-3).
     "MEETING_LEAD_DAYS": int(os.environ.get("SANFANG_MEETING_LEAD_DAYS", "21")),
+    # Personal-data retention (PIPL art. 19, docs/privacy.md): days after a case is closed that the reporter's
+    # name and contact are kept (for a follow-up call or a dispute), and that its photos are kept.
+    "CASE_CONTACT_RETENTION_DAYS": int(os.environ.get("SANFANG_CASE_CONTACT_RETENTION_DAYS", "180")),
+    "CASE_PHOTO_RETENTION_DAYS": int(os.environ.get("SANFANG_CASE_PHOTO_RETENTION_DAYS", "365")),
 }

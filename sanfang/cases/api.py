@@ -168,14 +168,14 @@ def _case_out(request, case: Case) -> CaseOut:
     from django.urls import reverse
 
     base = _list_out(case, timezone.localdate()).dict()
-    show_contact = permissions.is_staff_on(request.user, case)
+    reporter = permissions.reporter_shown_to(request.user, case) or {"name": "", "contact": ""}
     return CaseOut(
         **base,
         description=case.description,
         location=case.location,
         source=case.source,
-        reporter_name=case.reporter_name if show_contact else "",
-        reporter_contact=case.reporter_contact if show_contact else "",
+        reporter_name=reporter["name"],
+        reporter_contact=reporter["contact"],
         holder=case.holder.name if case.holder_id else None,
         escalation_level=case.escalation_level,
         preliminary_opinion=case.preliminary_opinion,

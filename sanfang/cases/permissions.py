@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from sanfang.directory.models import Organisation, OrgKind, Place, ServiceContract
+from sanfang.directory.naming import mask_name, mask_phone
 from sanfang.directory.scopes import Role, get_scope
 
 from .models import Case, MajorMatter, Party, Summons
@@ -89,6 +90,35 @@ def can_handle_routine(user, case: Case) -> bool:
         user.is_authenticated
         and (case.handler_id == user.pk or any(p.pk == user.pk for p in case.co_handlers.all()))
     )
+
+
+# Those who call the reporter back (the three parties, the party organisations and the grid worker) see the
+# contact in full; oversight (street, county) and summoned departments see it masked (PIPL art. 6: no more
+# than the purpose needs). See docs/privacy.md.
+CONTACT_ROLES = (
+    Role.RESIDENTS_COMMITTEE,
+    Role.OWNERS_COMMITTEE,
+    Role.PROPERTY_COMPANY,
+    Role.PARTY_ORG,
+    Role.COMPOUND_PARTY_ORG,
+    Role.GRID_WORKER,
+)
+
+
+def can_see_reporter_contact(user, case: Case) -> bool:
+    scope = get_scope(user)
+    return scope.is_superuser or scope.has_role(*CONTACT_ROLES, at=case.compound)
+
+
+def reporter_shown_to(user, case: Case) -> dict | None:
+    """The reporter as this user may see them: in full, masked, or not at all (residents, the public)."""
+    if not is_staff_on(user, case):
+        return None
+    name = case.reporter.name if case.reporter_id else case.reporter_name
+    contact = case.reporter_contact or (case.reporter.phone if case.reporter_id else "") or ""
+    if can_see_reporter_contact(user, case):
+        return {"name": name, "contact": contact, "masked": False}
+    return {"name": mask_name(name), "contact": mask_phone(contact), "masked": True}
 
 
 def can_hand_over(user, case: Case) -> bool:

@@ -292,7 +292,6 @@ def _classify_form(case: Case, data=None, initial=None, auto_id="id_%s") -> form
 
 def _case_context(request, case: Case) -> dict:
     user = request.user
-    scope = get_scope(user)
     summonses = list(case.summonses.select_related("to_org", "from_org").order_by("issued_at", "id"))
     explanations = list(case.explanations.prefetch_related("signatures__organisation"))
     is_office = permissions.is_office(user, case)
@@ -321,7 +320,7 @@ def _case_context(request, case: Case) -> dict:
             {"name": p["name"], "role": services.INVESTIGATION_ROLES.get(p["role"], p["role"])}
             for p in (case.investigation.participants if hasattr(case, "investigation") else [])
         ],
-        "show_contact": scope.is_superuser or scope.has_role(*Role.STAFF, at=case.compound),
+        "reporter_shown": permissions.reporter_shown_to(user, case),
         "can_classify": is_open and permissions.can_classify_case(user, case),
         "can_routine": is_open
         and case.case_class == CaseClass.ROUTINE

@@ -14,3 +14,5 @@ class CoreConfig(AppConfig):
 
         autodiscover_modules("sweeps")
         autodiscover_modules("hooks")
+        # Each app that keeps personal data offers it for export and erasure (see directory/privacy.py).
+        autodiscover_modules("privacy")

@@ -238,6 +238,45 @@ def totp_setup(request: HttpRequest) -> HttpResponse:
     return redirect("directory:profile")
 
 
+@login_required
+def my_data(request: HttpRequest) -> HttpResponse:
+    """PIPL art. 45: a copy of everything the platform keeps about me, as a .zip (data.json and my photos)."""
+    from django.utils import timezone
+
+    from . import privacy
+
+    blob = privacy.export_archive(actor=request.user, person=request.user)
+    response = HttpResponse(blob, content_type="application/zip")
+    name = f"sanfang-my-data-{timezone.localdate():%Y%m%d}.zip"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def erase_account(request: HttpRequest) -> HttpResponse:
+    """PIPL art. 47: I delete my account and personal data myself, after entering my password again."""
+    from . import privacy
+
+    blockers = privacy.erasure_blockers(request.user)
+    error = ""
+    if request.method == "POST" and not blockers:
+        try:
+            privacy.erase_person(
+                actor=request.user, person=request.user, password=request.POST.get("password", "")
+            )
+        except DomainError as exc:
+            error = exc.message
+        else:
+            logout(request)
+            messages.success(request, _("您的账号已注销，个人信息已删除。"))
+            return redirect("/")
+    status = 400 if error else 200
+    return render(
+        request, "directory/erase_account.html", {"blockers": blockers, "error": error}, status=status
+    )
+
+
 # --- Browsing and managing --------------------------------------------------------------------------------
 
 
