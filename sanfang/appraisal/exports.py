@@ -102,7 +102,7 @@ def results_xlsx(rnd: Round) -> bytes:
             dist.append(
                 [
                     row["subject"].organisation.name,
-                    d["criterion"].title,
+                    d["criterion"].title_display,
                     d["criterion"].get_scale_display(),
                     counts.get("satisfied", ""),
                     counts.get("basic", ""),

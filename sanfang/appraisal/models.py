@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from sanfang.core.models import DeadlineMixin
@@ -167,6 +168,12 @@ class Criterion(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def title_display(self) -> str:
+        """The default template's titles are stored in Chinese and are msgids; shown in the reader's language.
+        A title a street typed itself has no msgid and shows as typed."""
+        return gettext(self.title)
 
     def points_for(self, level: str) -> float:
         return float(

@@ -17,6 +17,7 @@ from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from sanfang.core import audit, delivery, extensions
 from sanfang.core.errors import Conflict, RuleViolation
@@ -371,40 +372,40 @@ def new_version(*, actor, standard: Standard) -> Standard:
 DEFAULT_TREE = [
     (
         Content.LINKAGE,
-        "落实三方联动机制",
+        gettext_noop("落实三方联动机制"),
         30,
         [
-            ("按时参加联席会议，落实议定事项", AppliesTo.ALL, Scale.LEVELS),
-            ("及时公示、通报和报告", AppliesTo.ALL, Scale.LEVELS),
+            (gettext_noop("按时参加联席会议，落实议定事项"), AppliesTo.ALL, Scale.LEVELS),
+            (gettext_noop("及时公示、通报和报告"), AppliesTo.ALL, Scale.LEVELS),
         ],
     ),
     (
         Content.COMMITMENTS,
-        "履行服务承诺和职责",
+        gettext_noop("履行服务承诺和职责"),
         30,
         [
-            ("年度服务承诺兑现情况", AppliesTo.ALL, Scale.SCORE),
-            ("履行物业服务合同约定", AppliesTo.PROPERTY_COMPANY, Scale.SCORE),
-            ("依法履行业主委员会职责", AppliesTo.OWNERS_COMMITTEE, Scale.LEVELS),
-            ("指导监督物业服务工作", AppliesTo.RESIDENTS_COMMITTEE, Scale.LEVELS),
+            (gettext_noop("年度服务承诺兑现情况"), AppliesTo.ALL, Scale.SCORE),
+            (gettext_noop("履行物业服务合同约定"), AppliesTo.PROPERTY_COMPANY, Scale.SCORE),
+            (gettext_noop("依法履行业主委员会职责"), AppliesTo.OWNERS_COMMITTEE, Scale.LEVELS),
+            (gettext_noop("指导监督物业服务工作"), AppliesTo.RESIDENTS_COMMITTEE, Scale.LEVELS),
         ],
     ),
     (
         Content.COMPLAINTS,
-        "处理居民投诉",
+        gettext_noop("处理居民投诉"),
         25,
         [
-            ("投诉响应及时", AppliesTo.ALL, Scale.LEVELS),
-            ("问题解决效果", AppliesTo.ALL, Scale.LEVELS),
+            (gettext_noop("投诉响应及时"), AppliesTo.ALL, Scale.LEVELS),
+            (gettext_noop("问题解决效果"), AppliesTo.ALL, Scale.LEVELS),
         ],
     ),
     (
         Content.ORDER_SAFETY,
-        "小区秩序和安全",
+        gettext_noop("小区秩序和安全"),
         15,
         [
-            ("环境卫生和公共秩序", AppliesTo.ALL, Scale.LEVELS),
-            ("消防和设施设备安全", AppliesTo.ALL, Scale.LEVELS),
+            (gettext_noop("环境卫生和公共秩序"), AppliesTo.ALL, Scale.LEVELS),
+            (gettext_noop("消防和设施设备安全"), AppliesTo.ALL, Scale.LEVELS),
         ],
     ),
 ]
@@ -703,22 +704,24 @@ def validate_answers(rnd: Round, answers: dict) -> dict[str, dict[str, object]]:
             if value in (None, ""):
                 raise RuleViolation(
                     _("请对“%(subject)s”的“%(criterion)s”作出评价。")
-                    % {"subject": subject.organisation.name, "criterion": c.title}
+                    % {"subject": subject.organisation.name, "criterion": c.title_display}
                 )
             if c.scale == Scale.SCORE:
                 try:
                     number = float(value)
                 except (TypeError, ValueError) as exc:
                     raise RuleViolation(
-                        _("“%(criterion)s”请填写 0 到 100 的分数。") % {"criterion": c.title}
+                        _("“%(criterion)s”请填写 0 到 100 的分数。") % {"criterion": c.title_display}
                     ) from exc
                 if not 0 <= number <= 100:
-                    raise RuleViolation(_("“%(criterion)s”请填写 0 到 100 的分数。") % {"criterion": c.title})
+                    raise RuleViolation(
+                        _("“%(criterion)s”请填写 0 到 100 的分数。") % {"criterion": c.title_display}
+                    )
                 row[str(c.pk)] = round(number, 1)
             else:
                 if value not in Level.values:
                     raise RuleViolation(
-                        _("“%(criterion)s”请选择满意、基本满意或不满意。") % {"criterion": c.title}
+                        _("“%(criterion)s”请选择满意、基本满意或不满意。") % {"criterion": c.title_display}
                     )
                 row[str(c.pk)] = value
         clean[str(subject.pk)] = row

@@ -63,6 +63,9 @@ def test_i8_result_table_and_circulation_notice_are_written_in_the_requesting_pe
     assert sheet["A1"].value.endswith("2026 annual appraisal results (Circulated (locked))")
     assert [c.value for c in sheet[4]][1:4] == ["Appraised organisation", "Valid ratings", "Rating score"]
     assert "annual%20appraisal%20results.xlsx" in table["Content-Disposition"]
+    # the default criteria are stored in Chinese but are catalogue entries, so they read in English too
+    criteria = {row[1] for row in book["Raw distribution"].iter_rows(min_row=2, values_only=True)}
+    assert "Responds to complaints promptly" in criteria and "投诉响应及时" not in criteria
     assert text.startswith("Circulation notice on the results of the 2026 three-party appraisal")
     assert "December 18, 2026" in text and "年" not in text.replace(world.street_a.name, "")
     assert header == ["Rank", "Community", "Appraised organisation", "Overall score", "Grade"]
@@ -73,4 +76,5 @@ def test_i8_result_table_and_circulation_notice_are_written_in_the_requesting_pe
     world.street_official.save(update_fields=["language"])
     table, book, notice, text, header = _downloads(login(world.street_official), world, rnd)
     assert book.sheetnames == ["评议结果", "原始分布", "客观指标"]
+    assert "投诉响应及时" in {row[1] for row in book["原始分布"].iter_rows(min_row=2, values_only=True)}
     assert text.startswith("关于") and "2026年12月18日" in text and header[0] == "名次"
