@@ -22,6 +22,16 @@ def _clear_calendar_cache():
     calendar.clear_cache()
 
 
+@pytest.fixture(autouse=True)
+def _source_language_first():
+    """Every test starts in Chinese: a request or token in English must not leak into the next test (issue 8.3)."""
+    from django.utils import translation
+
+    translation.activate("zh-hans")
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def login(client):
     """login(person) signs the test client in as that person and returns the client."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from ninja.security import APIKeyCookie, HttpBearer
 
 from .models import ApiToken
@@ -45,6 +45,10 @@ class TokenAuth(HttpBearer):
         person = person_for_token(token)
         if person is not None:
             request.user = person
+            # The middleware ran before the token was read: answer in the person's own language (issue 8.3).
+            if person.language:
+                translation.activate(person.language)
+                request.LANGUAGE_CODE = translation.get_language()
         return person
 
 
