@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from sanfang.core.errors import DomainError
@@ -25,7 +26,8 @@ from . import links, permissions, services
 from .forms import AcknowledgeForm, BulletinForm
 from .models import Bulletin, BulletinRecipient
 
-BOXES = {"in": _("收到的"), "out": _("发出的"), "all": _("全部")}
+# Lazy: the labels are read per request, in the reader's language (a module-level gettext froze them in Chinese).
+BOXES = {"in": gettext_lazy("收到的"), "out": gettext_lazy("发出的"), "all": gettext_lazy("全部")}
 
 
 def _my_org_q(user) -> Q:
