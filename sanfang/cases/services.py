@@ -23,6 +23,7 @@ from sanfang.core import audit, extensions
 from sanfang.core.calendar import add_working_days
 from sanfang.core.delivery import notify
 from sanfang.core.errors import Conflict, RuleViolation
+from sanfang.core.storage import discard_on_error
 from sanfang.directory import services as directory
 from sanfang.directory.models import Building, Organisation, OrgKind, Person, Place, PlaceKind, Position
 from sanfang.directory.scopes import ROLE_LABELS, Role, get_scope
@@ -310,11 +311,12 @@ def submit_case(
     case.save()
     case.tracking_no = f"{timezone.localdate(now):%Y%m%d}-{case.pk:05d}"
     case.save(update_fields=["tracking_no"])
-    for photo in cleaned:
-        stored = default_storage.save(photo.name, photo.content)
-        CasePhoto.objects.create(
-            case=case, image=stored, width=photo.width, height=photo.height, size=photo.size
-        )
+    with discard_on_error() as saved:  # a full disk on the third photo leaves neither rows nor files
+        for photo in cleaned:
+            saved.append(default_storage.save(photo.name, photo.content))
+            CasePhoto.objects.create(
+                case=case, image=saved[-1], width=photo.width, height=photo.height, size=photo.size
+            )
     _event(
         case,
         actor if signed_in else "reporter",
