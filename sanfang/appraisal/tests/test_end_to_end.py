@@ -69,7 +69,9 @@ def test_ev1_to_ev5_a_street_runs_a_round_end_to_end_in_the_browser(world, login
     links_page = office.post(reverse("appraisal:links-issue", args=[rnd.pk])).content.decode()
     urls = dict(
         re.findall(
-            r"<h2>(居民代表\d+)</h2>.*?<p class=\"meta\"[^>]*>http://testserver([^<]+)</p>", links_page, re.S
+            r"<h2>(居民代表\d+)</h2>.*?<p class=\"meta[^\"]*\"[^>]*>http://testserver([^<]+)</p>",
+            links_page,
+            re.S,
         )
     )
     assert len(urls) == 35
