@@ -91,7 +91,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "sanfang.core.middleware.RequestContextMiddleware",
+    # Last, so that it sees a view's exception first: 405/429/503 pages in the user's language (issue 8, item 5).
+    "sanfang.core.errors_views.ErrorPagesMiddleware",
 ]
+CSRF_FAILURE_VIEW = "sanfang.core.errors_views.csrf_failure"
 
 ROOT_URLCONF = "sanfang.urls"
 WSGI_APPLICATION = "sanfang.wsgi.application"

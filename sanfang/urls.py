@@ -46,6 +46,7 @@ if settings.DEBUG or not settings.PRODUCTION:
     # Uploaded files in development; production serves MEDIA_ROOT from the web server or object storage.
     urlpatterns.append(path("media/<path:path>", static_serve, {"document_root": settings.MEDIA_ROOT}))
 
+handler400 = "sanfang.core.errors_views.bad_request"
 handler403 = "sanfang.core.errors_views.forbidden"
 handler404 = "sanfang.core.errors_views.not_found"
 handler500 = "sanfang.core.errors_views.server_error"

@@ -1,17 +1,60 @@
-"""Error pages that say, in the user's language, what happened and what to do."""
+"""Error pages that say, in the user's language, what happened and what to do (issue 8 item 5, issue 10.5).
+
+400 and 413 come from `handler400` (Django reports an over-large request as a SuspiciousOperation), 403/404/500 from
+their handlers (500 turns a database outage into 503 and a full disk into 507), a CSRF failure from CSRF_FAILURE_VIEW,
+and 405 and 429 from `ErrorPagesMiddleware`: Django's own 405 has an empty body, and a rate limit or any other rule
+error that no view caught would otherwise be a 500. The API (/api/) keeps its JSON errors.
+"""
 
 import logging
 import sys
 
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from .errors import DomainError
 from .storage import is_disk_full
 
 logger = logging.getLogger(__name__)
+
+
+def _pages() -> dict[int, tuple[str, str]]:
+    """Status → (title, what happened and what to do)."""
+    return {
+        400: (
+            _("请求有误"),
+            _("页面收到的内容不完整或格式不对，没有保存任何内容。请返回上一页，检查填写的内容后重新提交。"),
+        ),
+        405: (
+            _("不能这样打开此页面"),
+            _("此地址只接受表单提交，不能直接打开或刷新。请返回上一页，通过页面上的按钮操作。"),
+        ),
+        413: (
+            _("上传的内容太大"),
+            _("提交的文件或内容超过了允许的大小，没有保存任何内容。请压缩照片或减少附件数量后重新提交。"),
+        ),
+        429: (
+            _("操作太频繁"),
+            _("短时间内提交次数过多，为防止滥用已暂时拦截，没有保存本次内容。请过一会儿再试。"),
+        ),
+    }
+
+
+def _page(request, status: int, detail: str = "") -> HttpResponse:
+    title, advice = _pages()[status]
+    return render(
+        request, "errors/page.html", {"title": title, "advice": advice, "detail": detail}, status=status
+    )
+
+
+def bad_request(request, exception=None):
+    if isinstance(exception, RequestDataTooBig | TooManyFieldsSent | TooManyFilesSent):
+        return _page(request, 413)
+    return _page(request, 400)
 
 
 def forbidden(request, exception=None):
@@ -63,3 +106,32 @@ def _drop_broken_connections() -> None:
     for conn in connections.all(initialized_only=True):
         if conn.connection is not None and not conn.in_atomic_block and not conn.is_usable():
             conn.close()
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: Django's own page is in English and speaks of cookies and referers."""
+    return render(request, "errors/csrf.html", status=403)
+
+
+class ErrorPagesMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 405 and not response.content and not _is_api(request):
+            page = _page(request, 405)
+            if response.has_header("Allow"):
+                page["Allow"] = response["Allow"]
+            return page
+        return response
+
+    def process_exception(self, request, exception):
+        if _is_api(request) or not isinstance(exception, DomainError):
+            return None
+        status = exception.status if exception.status in (400, 429) else 400
+        return _page(request, status, exception.message)
+
+
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
