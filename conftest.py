@@ -41,3 +41,14 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture(autouse=True)
+def _source_language_after_each_test():
+    """A request in English activates English for the thread; without a reset it leaked into the next test (and
+    into module fixtures such as the crawl's demo data, whose campaign import then failed in English)."""
+    yield
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
