@@ -138,7 +138,9 @@ def test_pn2_history_shows_every_version_and_what_changed(client, published):
 
 def test_pn2_big_screen_mode_rotates_sections_and_refreshes(client, published):
     html = client.get(board_url(published, "publicity:board-screen")).content.decode()
-    assert 'http-equiv="refresh"' in html and "data-rotate" in html and "screen.js" in html
+    # screen.js rotates and reloads; the reader can pause both (no <meta> refresh, which nobody could stop).
+    assert 'data-reload="600"' in html and "data-rotate" in html and "screen.js" in html
+    assert 'http-equiv="refresh"' not in html and "data-pause" in html
     assert html.count('class="slide"') == 5 and "12358" in html
 
 
