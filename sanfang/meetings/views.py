@@ -768,7 +768,11 @@ def summary_list(request):
         form = forms.SummaryGenerateForm(
             request.POST or None,
             communities=communities,
-            initial={"year": timezone.localdate().year, "half": 1 if timezone.localdate().month <= 6 else 2},
+            initial={
+                "year": timezone.localdate().year,
+                "half": 1 if timezone.localdate().month <= 6 else 2,
+                **({"community": communities.first()} if communities.count() == 1 else {}),
+            },
         )
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
