@@ -31,6 +31,9 @@ def busy_world(world):
     with time_machine.travel(dt.datetime(2026, 4, 6, 9, 0, tzinfo=SH), tick=False):
         meeting, _created = meetings.create_regular_meeting(world.community_a, 2026, 4)
         notice = meetings.draft_notice(actor=world.epmc_lead, meeting=meeting)
+        summary = meetings.generate_summary(
+            actor=world.epmc_lead, community=world.community_a, kind="half_year", year=2026, half=1
+        )
         report = file_fund_use(world)
         bulletin = bulletins.send_bulletin(
             actor=world.rc_member,
@@ -52,6 +55,7 @@ def busy_world(world):
         )
     world.objects = {"meeting": meeting, "notice": notice, "report": report, "bulletin": bulletin}
     world.objects["campaign"] = campaign
+    world.objects["summary"] = summary
     return world
 
 
@@ -103,6 +107,11 @@ def _pages(w):
         (None, reverse("home")),
         (None, reverse("directory:compound-search")),
         (None, reverse("publicity:board", args=[w.compound_a1.code])),
+        (None, reverse("publicity:board-screen", args=[w.compound_a1.code])),
+        (None, reverse("publicity:board-poster", args=[w.compound_a1.code])),
+        (None, reverse("publicity:board-verify", args=[w.compound_a1.code])),
+        (None, reverse("login")),
+        (None, reverse("directory:register") + f"?compound={w.compound_a1.code}"),
         (w.party_secretary, reverse("core:todos")),
         (w.party_secretary, reverse("core:inbox")),
         (w.party_secretary, reverse("core:calendar")),
@@ -112,21 +121,33 @@ def _pages(w):
         (w.street_official, reverse("directory:place", args=[w.community_a.code])),
         (w.street_official, reverse("directory:organisation", args=[w.rc_a.pk])),
         (w.resident, reverse("directory:profile")),
+        (w.rc_member, reverse("directory:residents-pending")),
+        (w.street_official, reverse("directory:place", args=[w.compound_a1.code])),
+        (w.company_head, reverse("directory:organisation", args=[w.company_x.pk])),
         # meetings
         (w.epmc_lead, reverse("meetings:list")),
         (w.epmc_lead, reverse("meetings:workbench")),
         (w.epmc_lead, reverse("meetings:meeting", args=[o["meeting"].pk])),
         (w.epmc_lead, reverse("meetings:document", args=[o["notice"].pk])),
         (w.street_official, reverse("meetings:overview")),
+        (w.epmc_lead, reverse("meetings:new")),
+        (w.epmc_lead, reverse("meetings:schedule", args=[w.community_a.code])),
+        (w.epmc_lead, reverse("meetings:summaries")),
+        (w.epmc_lead, reverse("meetings:summary", args=[o["summary"].pk])),
+        (w.oc_member, reverse("meetings:item-raise")),
+        (w.oc_member, reverse("meetings:my-items")),
+        (w.company_head, reverse("meetings:my-resolutions")),
         # bulletins
         (w.oc_member, reverse("bulletins:inbox")),
         (w.oc_member, reverse("bulletins:detail", args=[o["bulletin"].pk])),
         (w.street_official, reverse("bulletins:overview")),
+        (w.rc_member, reverse("bulletins:compose") + f"?community={w.community_a.code}"),
         # reports
         (w.oc_member, reverse("reports:list")),
         (w.oc_member, reverse("reports:start")),
         (w.party_secretary, reverse("reports:detail", args=[o["report"].pk])),
         (w.street_official, reverse("reports:overview")),
+        (w.oc_member, reverse("reports:compose", args=["fund_use"]) + f"?compound={w.compound_a1.code}"),
         # publicity
         (w.resident, reverse("publicity:board", args=[w.compound_a1.code])),
         (w.oc_member, reverse("publicity:home")),
@@ -135,6 +156,8 @@ def _pages(w):
         (w.county_official, reverse("campaigns:index")),
         (w.county_official, reverse("campaigns:campaign", args=[o["campaign"].pk])),
         (w.epmc_lead, reverse("campaigns:epmc-community", args=[w.community_a.code])),
+        (w.county_official, reverse("campaigns:epmc-overview")),
+        (w.street_official, reverse("campaigns:place", args=[o["campaign"].pk, w.street_a.code])),
     ]
 
 

@@ -41,7 +41,10 @@ class BulletinForm(forms.Form):
     def __init__(self, *args, senders, parties, compounds, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["sender_org"].choices = [(o.pk, o.name) for o in senders]
-        self.fields["recipients"].choices = [(o.pk, f"{o.name}（{o.get_kind_display()}）") for o in parties]
+        self.fields["recipients"].choices = [
+            (o.pk, _("%(name)s（%(kind)s）") % {"name": o.name, "kind": o.get_kind_display()})
+            for o in parties
+        ]
         self.fields["compound"].choices = [("", _("（不限）"))] + [(c.pk, c.name) for c in compounds]
         if len(senders) == 1:
             self.fields["sender_org"].initial = senders[0].pk
