@@ -32,6 +32,15 @@ def _source_language_first():
     translation.deactivate()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Rate-limit counters live in the (per-process) cache: each test starts with none, whatever ran before."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def login(client):
     """login(person) signs the test client in as that person and returns the client."""

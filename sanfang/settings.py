@@ -207,6 +207,10 @@ if os.environ.get("S3_BUCKET"):
     }
 WHITENOISE_USE_FINDERS = not PRODUCTION
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The largest request the site accepts, uploads included: six 10 MB photos with a case report, or a 20 MB
+# attachment, and the form. nginx enforces it (client_max_body_size in deploy/nginx/sanfang.conf, kept equal
+# by tests/test_deploy.py); each upload field has its own, smaller limit in its app.
+MAX_REQUEST_BYTES = 64 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 
 # --- E-mail ---------------------------------------------------------------------------------------------
@@ -250,12 +254,22 @@ if os.environ.get("REDIS_URL"):
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+elif PRODUCTION:
+    # Rate limits count in the cache: every gunicorn worker must see the same counts, so not per-process memory.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Security -------------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
-CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-free meta tag; see base.html
+SESSION_COOKIE_SAMESITE = "Lax"  # a cross-site POST never carries the session (the API relies on it too)
+CSRF_COOKIE_HTTPONLY = True  # no script reads the cookie: htmx sends the token from base.html's hx-headers
+CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -293,7 +307,10 @@ PERMISSIONS_POLICY = {
 SESSION_COOKIE_AGE = int(
     os.environ.get("SESSION_COOKIE_AGE", str(12 * 3600))
 )  # a working day, then sign in again
-SESSION_SAVE_EVERY_REQUEST = False
+SESSION_SAVE_EVERY_REQUEST = False  # so the age above is absolute: activity does not extend a session
+# Rate limits of public submissions, e.g. SANFANG_RATE_LIMITS="appraisal.ballot=300/h,register=20/h"; the
+# scopes and their defaults are in sanfang/core/ratelimit.py.
+RATE_LIMITS = dict(item.split("=", 1) for item in _env_list("SANFANG_RATE_LIMITS") if "=" in item)
 if PRODUCTION:
     SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -308,17 +325,45 @@ if PRODUCTION:
         SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 
+def insecure_production_problems(cfg: dict) -> list[str]:
+    """What in this configuration (the settings' names and values) would be unsafe on the internet."""
+    problems = []
+    if cfg["DEBUG"]:
+        problems.append("DEBUG must be off")
+    key = cfg["SECRET_KEY"]
+    if len(key) < 40 or key.startswith("django-insecure") or len(set(key)) < 10:
+        problems.append("SECRET_KEY must be a long random value")
+    if not cfg["ALLOWED_HOSTS"] or "*" in cfg["ALLOWED_HOSTS"]:
+        problems.append("ALLOWED_HOSTS must list the site's host names")
+    if not cfg["SITE_URL"].startswith("https://"):
+        problems.append("SITE_URL must be https://")
+    if [origin for origin in cfg["CSRF_TRUSTED_ORIGINS"] if not origin.startswith("https://")]:
+        problems.append("CSRF_TRUSTED_ORIGINS must all be https://")
+    if not (cfg.get("SESSION_COOKIE_SECURE") and cfg.get("CSRF_COOKIE_SECURE")):
+        problems.append("the session and CSRF cookies must be Secure")
+    if not (cfg.get("SESSION_COOKIE_HTTPONLY") and cfg.get("CSRF_COOKIE_HTTPONLY")):
+        problems.append("the session and CSRF cookies must be HttpOnly")
+    if cfg.get("SESSION_COOKIE_SAMESITE") not in ("Lax", "Strict"):
+        problems.append("SESSION_COOKIE_SAMESITE must be Lax or Strict")
+    if cfg.get("SECURE_HSTS_SECONDS", 0) < 86400:
+        problems.append("SECURE_HSTS_SECONDS must be at least a day (HSTS on)")
+    if not 0 < cfg["SESSION_COOKIE_AGE"] <= 7 * 86400:
+        problems.append("SESSION_COOKIE_AGE must be at most a week (sessions expire)")
+    if cfg["LOGIN_FAILURE_LIMIT"] < 1 or cfg["LOGIN_FAILURE_LIMIT"] > 20 or cfg["LOGIN_LOCKOUT_MINUTES"] < 1:
+        problems.append(
+            "LOGIN_FAILURE_LIMIT (1–20) and LOGIN_LOCKOUT_MINUTES (≥ 1) must keep the lock-out on"
+        )
+    directives = cfg["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]
+    if any("unsafe" in source for values in directives.values() for source in values):
+        problems.append("the Content-Security-Policy must not allow unsafe-inline or unsafe-eval")
+    if cfg["CACHES"]["default"]["BACKEND"].endswith("LocMemCache"):
+        problems.append("the cache must be shared by all web processes (REDIS_URL, or the file cache)")
+    return problems
+
+
 def _refuse_insecure_production() -> None:
     """SANFANG_ENV=production refuses to start with a configuration that would be unsafe on the internet."""
-    problems = []
-    if DEBUG:
-        problems.append("DEBUG must be off")
-    if len(SECRET_KEY) < 40 or SECRET_KEY.startswith("django-insecure"):
-        problems.append("SECRET_KEY must be a long random value")
-    if not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:
-        problems.append("ALLOWED_HOSTS must list the site's host names")
-    if not SITE_URL.startswith("https://"):
-        problems.append("SITE_URL must be https://")
+    problems = insecure_production_problems(globals())
     if problems:
         raise ImproperlyConfigured("Insecure production configuration: " + "; ".join(problems) + ".")
 

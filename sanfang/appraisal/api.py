@@ -9,6 +9,7 @@ from django.db.models import Count, Q
 from django.http import Http404
 from ninja import Router, Schema, Status
 
+from sanfang.core import ratelimit
 from sanfang.core.api_auth import OPTIONAL_AUTH
 from sanfang.core.errors import RuleViolation
 from sanfang.directory.models import Place, PlaceKind
@@ -440,6 +441,7 @@ def public_result(request, pk: int):
 
 @router.post("/rounds/{pk}/objections", response={201: ObjectionOut}, summary="公示期内提出异议（EV-5）")
 def raise_objection(request, pk: int, payload: ObjectionIn):
+    ratelimit.hit(request, "appraisal.objection", key=f"person:{request.user.pk}")
     rnd = Round.objects.filter(pk=pk).first()
     if rnd is None or not rnd.is_public:
         raise Http404
@@ -567,6 +569,7 @@ def ballot_questions(request, token: str):
     "/ballot/{token}", response={204: None}, auth=OPTIONAL_AUTH, summary="个人测评链接：匿名投票（EV-3）"
 )
 def cast_ballot(request, token: str, payload: BallotIn):
+    ratelimit.hit(request, "appraisal.ballot")
     participant = services.participant_for_token(token)
     if participant is None:
         raise Http404

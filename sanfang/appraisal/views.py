@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sanfang.core import ratelimit
 from sanfang.core.errors import DomainError
 from sanfang.directory.models import Organisation, OrgKind, Person, Place, PlaceKind
 from sanfang.directory.scopes import Role, get_scope
@@ -551,10 +552,11 @@ def ballot(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         answers = _answers_from_post(request.POST)
         try:
+            ratelimit.hit(request, "appraisal.ballot")  # a public link: floods are refused (issue 10.7)
             services.cast_ballot(participant=participant, answers=answers)
         except DomainError as exc:
             _fail(request, exc)
-            return _render_ballot(request, rnd, participant, request.path, answers, status=400)
+            return _render_ballot(request, rnd, participant, request.path, answers, status=exc.status)
         return render(request, "appraisal/ballot_done.html", {"round": rnd})
     return _render_ballot(request, rnd, participant, request.path)
 
@@ -640,6 +642,8 @@ def publicity(request: HttpRequest, pk: int) -> HttpResponse:
     if not (can_object or can_view):
         raise Http404
     if request.method == "POST":
+        # Counted per person; past the limit the Chinese 429 page answers (sanfang.core.security).
+        ratelimit.hit(request, "appraisal.objection", key=f"person:{request.user.pk}")
         subject = rnd.subjects.filter(pk=_int(request.POST.get("subject"), 0)).first()
         try:
             services.raise_objection(

@@ -52,11 +52,12 @@ def report(request: HttpRequest, code: str) -> HttpResponse:
     if request.user.is_authenticated:
         initial = {"reporter_name": request.user.name, "reporter_contact": request.user.phone or ""}
     form = forms.ReportForm(request.POST or None, request.FILES or None, compound=compound, initial=initial)
+    status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             # Anonymous reports are welcome, floods are not.
-            ratelimit.hit(request, "cases.report", getattr(settings, "CASES_REPORT_RATE", "20/h"))
+            ratelimit.hit(request, "cases.report", getattr(settings, "CASES_REPORT_RATE", None))
             case = services.submit_case(
                 actor=request.user,
                 compound=compound,
@@ -71,6 +72,7 @@ def report(request: HttpRequest, code: str) -> HttpResponse:
             )
         except DomainError as exc:
             _form_error(form, exc)
+            status = exc.status if isinstance(exc, ratelimit.RateLimited) else 200
         else:
             messages.success(
                 request,
@@ -78,7 +80,7 @@ def report(request: HttpRequest, code: str) -> HttpResponse:
                 % {"no": case.tracking_no},
             )
             return redirect("cases:follow", token=case.follow_token)
-    return render(request, "cases/report.html", {"form": form, "compound": compound})
+    return render(request, "cases/report.html", {"form": form, "compound": compound}, status=status)
 
 
 def _follow_case(token: str) -> Case:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 
+from django.conf import settings
 from django.utils import timezone, translation
 from ninja.security import APIKeyCookie, HttpBearer
 
@@ -55,10 +56,14 @@ class TokenAuth(HttpBearer):
 class SessionAuth(APIKeyCookie):
     """Django's session cookie; unsafe methods also need the CSRF token, as for any form."""
 
-    param_name = "sessionid"
+    param_name = settings.SESSION_COOKIE_NAME
 
     def _get_key(self, request):
-        return request.COOKIES.get(self.param_name)
+        # ninja's cookie auth checks the CSRF token in its own _get_key: keep that (an override that only read
+        # the cookie let a session POST through without the token). No session cookie -> not this method.
+        if request.COOKIES.get(self.param_name) is None:
+            return None
+        return super()._get_key(request)
 
     def authenticate(self, request, key):
         user = getattr(request, "user", None)

@@ -130,7 +130,10 @@ class ErrorPagesMiddleware:
         if _is_api(request) or not isinstance(exception, DomainError):
             return None
         status = exception.status if exception.status in (400, 429) else 400
-        return _page(request, status, exception.message)
+        page = _page(request, status, exception.message)
+        if retry_after := getattr(exception, "retry_after", None):  # a rate limit says when its window ends
+            page["Retry-After"] = str(retry_after)
+        return page
 
 
 def _is_api(request) -> bool:

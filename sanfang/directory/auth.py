@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 
+import pyotp
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.db.models import F, Q
@@ -50,3 +52,20 @@ def record_failure(person: Person) -> None:
 def is_locked(login: str) -> bool:
     login = normalise_login(login)
     return Person.objects.filter(Q(username=login) | Q(phone=login), locked_until__gt=timezone.now()).exists()
+
+
+def accept_totp(person: Person, code: str) -> bool:
+    """True once for a valid code: the step it belongs to (now ± one) must be later than the last one used.
+
+    The conditional UPDATE makes two requests racing with the same code accept it at most once.
+    """
+    code = (code or "").strip()
+    if not person.totp_secret or not (code.isdigit() and len(code) == 6):
+        return False
+    totp = pyotp.TOTP(person.totp_secret)
+    current = totp.timecode(timezone.now())
+    for step in (current - 1, current, current + 1):
+        if hmac.compare_digest(totp.generate_otp(step), code):
+            fresh = Q(totp_last_step__isnull=True) | Q(totp_last_step__lt=step)
+            return Person.objects.filter(fresh, pk=person.pk).update(totp_last_step=step) == 1
+    return False

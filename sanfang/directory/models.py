@@ -261,6 +261,8 @@ class Person(AbstractBaseUser, PermissionsMixin):
     locked_until = models.DateTimeField(null=True, blank=True, editable=False)
     totp_secret = models.CharField(max_length=64, blank=True, editable=False)
     totp_enabled = models.BooleanField(_("启用两步验证"), default=False)
+    # The last 30-second step whose code was accepted: a code is good once, never replayed (issue 10.7).
+    totp_last_step = models.BigIntegerField(null=True, blank=True, editable=False)
     large_type = models.BooleanField(_("长者模式"), default=False)
     language = models.CharField(_("界面语言"), max_length=10, blank=True)
     is_demo = models.BooleanField(default=False, editable=False)

@@ -23,7 +23,7 @@ from sanfang.core.errors import DomainError
 from sanfang.core.models import ApiToken
 
 from . import permissions, services
-from .auth import is_locked
+from .auth import accept_totp, is_locked
 from .forms import (
     PLACE_CHILD_KIND,
     AppointForm,
@@ -58,7 +58,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
 
         login_name = form.cleaned_data["username"]
         try:
-            ratelimit.hit(request, "login", "30/m")
+            ratelimit.hit(request, "login")
         except ratelimit.RateLimited as exc:
             form.add_error(None, exc.message)
             return render(request, "registration/login.html", {"form": form, "next": ""}, status=429)
@@ -90,9 +90,13 @@ def totp_verify(request: HttpRequest) -> HttpResponse:
     error = ""
     if request.method == "POST":
         code = request.POST.get("code", "").strip()
+        try:
+            ratelimit.hit(request, "login.totp")
+        except ratelimit.RateLimited as exc:
+            return render(request, "registration/totp.html", {"error": exc.message}, status=429)
         if person.is_locked:
             error = _("验证失败次数过多，账号已暂时锁定。")
-        elif pyotp.TOTP(person.totp_secret).verify(code, valid_window=1):
+        elif accept_totp(person, code):
             del request.session[TOTP_SESSION_KEY]
             person.backend = "sanfang.directory.auth.PhoneOrUsernameBackend"
             login(request, person)
@@ -120,12 +124,14 @@ def register(request: HttpRequest) -> HttpResponse:
     form = ResidentRegistrationForm(
         request.POST or None, compound=initial_compound, initial={"compound": initial_compound}
     )
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            ratelimit.hit(request, "register", "10/h")
+            ratelimit.hit(request, "register")
             person = services.register_resident(**form.cleaned_data)
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            status = exc.status if isinstance(exc, ratelimit.RateLimited) else 200
         else:
             person.backend = "sanfang.directory.auth.PhoneOrUsernameBackend"
             login(request, person)
@@ -133,7 +139,9 @@ def register(request: HttpRequest) -> HttpResponse:
                 request, _("登记成功。居委会或物业核实后，您就能以居民身份参与评议、查看本小区信息。")
             )
             return redirect("core:todos")
-    return render(request, "directory/register.html", {"form": form, "compound": initial_compound})
+    return render(
+        request, "directory/register.html", {"form": form, "compound": initial_compound}, status=status
+    )
 
 
 @login_required
@@ -218,12 +226,10 @@ def totp_setup(request: HttpRequest) -> HttpResponse:
     action = request.POST.get("action")
     if action == "start":
         user.totp_secret = pyotp.random_base32()
-        user.totp_enabled = False
-        user.save(update_fields=["totp_secret", "totp_enabled"])
+        user.totp_enabled, user.totp_last_step = False, None
+        user.save(update_fields=["totp_secret", "totp_enabled", "totp_last_step"])
     elif action == "confirm":
-        if user.totp_secret and pyotp.TOTP(user.totp_secret).verify(
-            request.POST.get("code", "").strip(), valid_window=1
-        ):
+        if accept_totp(user, request.POST.get("code", "")):
             user.totp_enabled = True
             user.save(update_fields=["totp_enabled"])
             audit.record(actor=user, verb="totp.enable", target=user)

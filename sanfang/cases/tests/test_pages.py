@@ -352,7 +352,7 @@ def test_public_report_form_is_rate_limited(client, world, settings):
     _report(client, world)
     _report(client, world)
     resp = _report(client, world)
-    assert "操作太频繁" in resp.content.decode()
+    assert resp.status_code == 429 and "操作太频繁" in resp.content.decode()
     assert Case.objects.count() == 2
     api = client.post(
         f"/api/v1/cases/report/{world.compound_a1.code}",

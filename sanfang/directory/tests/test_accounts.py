@@ -123,15 +123,19 @@ def _enable_totp(client, person) -> str:
 
 
 def test_totp_for_staff_login_then_requires_the_code(world, client):
-    secret = _enable_totp(client, world.rc_member)
-    response = _login(client, world.rc_member.phone)
-    assert response.status_code == 302 and response.url == "/login/verify/"
-    assert not client.get("/todos/").wsgi_request.user.is_authenticated  # not signed in yet
-    bad = client.post("/login/verify/", {"code": "123456"})
-    assert "验证码不正确或已过期。" in bad.content.decode()
-    good = client.post("/login/verify/", {"code": pyotp.TOTP(secret).now()})
-    assert good.status_code == 302 and good.url == "/todos/"
-    assert client.get("/todos/").wsgi_request.user == world.rc_member
+    start = dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC)
+    with time_machine.travel(start, tick=False):
+        secret = _enable_totp(client, world.rc_member)
+    # Half a minute later: the code that switched it on is spent (no replay), the next one is fresh.
+    with time_machine.travel(start + dt.timedelta(seconds=30), tick=False):
+        response = _login(client, world.rc_member.phone)
+        assert response.status_code == 302 and response.url == "/login/verify/"
+        assert not client.get("/todos/").wsgi_request.user.is_authenticated  # not signed in yet
+        bad = client.post("/login/verify/", {"code": "123456"})
+        assert "验证码不正确或已过期。" in bad.content.decode()
+        good = client.post("/login/verify/", {"code": pyotp.TOTP(secret).now()})
+        assert good.status_code == 302 and good.url == "/todos/"
+        assert client.get("/todos/").wsgi_request.user == world.rc_member
     assert AuditEvent.objects.filter(actor=world.rc_member, verb="totp.enable").exists()
 
 
