@@ -106,3 +106,11 @@ def test_the_violation_listener_sees_an_inline_style_the_policy_blocks(csp_page)
     csp_page.wait_for_timeout(200)
     assert any("style-src" in v or "style" in v for v in violations(csp_page))
     assert csp_page.evaluate("getComputedStyle(document.body.lastElementChild).color") != "rgb(255, 0, 0)"
+
+
+def test_the_admin_site_reports_no_csp_violation(csp_page):
+    world = make_world()
+    sign_in(csp_page, world.admin.phone, PASSWORD)
+    paths = ["/admin/", "/admin/directory/person/", f"/admin/directory/person/{world.rc_member.pk}/change/"]
+    found = {path: v for path in paths if (v := visit(csp_page, path))}
+    assert found == {}

@@ -137,3 +137,23 @@ INSECURE = [
 def test_production_refuses_each_insecure_setting_and_names_it(change, named):
     problems = sanfang_settings.insecure_production_problems(_secure() | change)
     assert len(problems) == 1 and named in problems[0]
+
+
+@pytest.mark.django_db
+def test_with_production_settings_plain_http_is_redirected_and_https_answers_carry_hsts_and_secure_cookies(
+    world, client, settings
+):
+    from sanfang.core.testing import PASSWORD
+
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_HSTS_SECONDS = 31536000
+    settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = True
+    plain = client.get("/login/")
+    assert plain.status_code == 301 and plain["Location"] == "https://testserver/login/"
+    page = client.get("/login/", secure=True)
+    assert page["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+    assert page.cookies[settings.CSRF_COOKIE_NAME]["secure"]
+    signed_in = client.post("/login/", {"username": world.rc_member.phone, "password": PASSWORD}, secure=True)
+    assert signed_in.status_code == 302
+    assert signed_in.cookies[settings.SESSION_COOKIE_NAME]["secure"]
