@@ -21,7 +21,7 @@ from sanfang.core.demo import DEMO_PASSWORD
 from sanfang.directory.models import Residency
 from sanfang.meetings.models import Meeting
 
-from .conftest import AXE, axe_violations
+from .conftest import AXE, axe_violations, guide_shot
 from .operate import load_demo
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -228,6 +228,8 @@ def test_large_type_mode_raises_type_a_quarter_with_nothing_cut_off_and_contrast
             contrast = _contrast_violations(page)
             if contrast:
                 faults[where + " (contrast)"] = contrast
+            if persona is None and path.startswith("/b/") and path.count("/") == 2:  # the board itself
+                guide_shot(page, "large-type-board")
         _switch(page, "标准字号")
     assert faults == {}
 
