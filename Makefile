@@ -52,8 +52,13 @@ guide-images: $(VENV)/.installed-test
 	$(BIN)/sanfang compilemessages_py --verbosity 0
 	SANFANG_GUIDE_IMAGES=1 SANFANG_TESTING=1 $(BIN)/python -m pytest -m browser -p no:xdist $(PYTEST_ARGS)
 
-bench: $(VENV)/.installed-test
-	$(BIN)/python -m bench
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[test,bench]"
+	@touch $@ $(VENV)/.installed $(VENV)/.installed-test
+
+bench: $(VENV)/.installed-bench
+	$(BIN)/sanfang compilemessages_py --verbosity 0
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 demo: $(VENV)/.installed
 	$(BIN)/sanfang migrate --noinput

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Q
+from django.db.models.signals import post_delete, post_save
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,7 +15,7 @@ from sanfang.core import extensions, nav, todos
 from sanfang.directory.scopes import Role, get_scope
 
 from . import services
-from .models import Case, Invitation, Status, Summons
+from .models import Case, Feedback, Handover, Invitation, Status, Summons
 
 nav.register(gettext_lazy("问题办理"), "cases:triage", roles=Role.STAFF, order=20)
 nav.register(
@@ -23,6 +24,15 @@ nav.register(
     roles=(Role.STREET, Role.DEPARTMENT, Role.COUNTY, Role.PARTY_ORG),
     order=25,
 )
+
+
+def _rates_changed(sender, **kwargs):
+    services.bump_rates_version()
+
+
+for _model in (Case, Feedback, Handover):
+    post_save.connect(_rates_changed, sender=_model, dispatch_uid=f"cases-rates-{_model.__name__}")
+    post_delete.connect(_rates_changed, sender=_model, dispatch_uid=f"cases-rates-del-{_model.__name__}")
 
 
 @extensions.provides("board.cases")

@@ -10,10 +10,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -1131,6 +1133,7 @@ def give_feedback(
     if dispute and len(comment.strip()) < 4:
         raise RuleViolation(_("对办结有异议时请写明理由。"), field="comment")
     fb = Feedback.objects.create(case=case, rating=rating, comment=comment.strip(), disputed=dispute)
+    case.latest_rating = fb.rating  # kept on the case for the rates (issue 9)
     old = case.status
     who = actor if getattr(actor, "is_authenticated", False) else "reporter"
     if dispute:
@@ -1154,7 +1157,7 @@ def give_feedback(
             "status",
             *_set_step(case, Step.HANDLE if case.case_class != CaseClass.LEGACY else Step.REVIEW, key),
         ]
-        _touch(case, fields)
+        _touch(case, [*fields, "latest_rating"])
         _event(
             case,
             who,
@@ -1175,7 +1178,7 @@ def give_feedback(
         case.status = Status.CLOSED
         case.closed_at = timezone.now()
         fields = ["status", "closed_at", *_set_step(case, Step.DONE, None)]
-        _touch(case, fields)
+        _touch(case, [*fields, "latest_rating"])
         _event(
             case,
             who,
@@ -1412,31 +1415,56 @@ class Rates:
         return self._rate(self.satisfied + self.basic, self.rated)
 
 
+RATES_VERSION_KEY = "cases:rates-version"
+
+
+def rates_version() -> int:
+    """Bumped on every saved case, rating or hand-over: cached rates keyed by it are never stale in this
+    process (with a shared cache such as Redis, in any process; otherwise within the cache's timeout)."""
+    return cache.get(RATES_VERSION_KEY) or 0
+
+
+def bump_rates_version() -> None:
+    try:
+        cache.incr(RATES_VERSION_KEY)
+    except ValueError:
+        cache.set(RATES_VERSION_KEY, 1, None)
+
+
+def _rates_aggregates() -> dict:
+    """The counts behind Rates as SQL aggregates: one query however many cases (issue 9). Counting created_at
+    (never null), not the id, so that PostgreSQL answers from the period index alone (models.RATES_COLUMNS)."""
+    done = [Status.RESOLVED, Status.CLOSED]
+    return {
+        "received": Count("created_at"),
+        "responded_in_time": Count(
+            "created_at",
+            filter=Q(responded_at__isnull=False, response_due_on__isnull=False)
+            & Q(_responded_on__lte=F("response_due_on")),
+        ),
+        "resolved": Count("created_at", filter=Q(status__in=done)),
+        # The latest rating per case counts (kept on the case); every rating stays in Feedback.
+        "rated": Count("created_at", filter=~Q(latest_rating="")),
+        "satisfied": Count("created_at", filter=Q(latest_rating=Rating.SATISFIED)),
+        "basic": Count("created_at", filter=Q(latest_rating=Rating.BASIC)),
+        "unsatisfied": Count("created_at", filter=Q(latest_rating=Rating.UNSATISFIED)),
+        "bounces": Coalesce(Sum("bounce_count"), 0),
+    }
+
+
+def _rated(qs: QuerySet[Case]) -> QuerySet[Case]:
+    return qs.order_by().annotate(_responded_on=TruncDate("responded_at"))
+
+
 def rates(qs: QuerySet[Case]) -> Rates:
     """响应率 (classified within the limit), 解决率 (resolved or closed), 满意率 (satisfied + basically) of cases."""
-    rows = list(qs.values_list("pk", "status", "responded_at", "response_due_on", "bounce_count"))
-    received = len(rows)
-    responded = sum(1 for _pk, _s, at, due, _b in rows if at and due and timezone.localdate(at) <= due)
-    resolved = sum(1 for _pk, s, *_ in rows if s in (Status.RESOLVED, Status.CLOSED))
-    bounces = sum(r[4] for r in rows)
-    ids = [r[0] for r in rows]
-    # The latest rating per case counts; the raw distribution of every rating is in Feedback.
-    latest: dict[int, str] = {}
-    for case_id, rating in (
-        Feedback.objects.filter(case_id__in=ids).order_by("at", "id").values_list("case_id", "rating")
-    ):
-        latest[case_id] = rating
-    counts = Counter(latest.values())
-    return Rates(
-        received,
-        responded,
-        resolved,
-        len(latest),
-        counts[Rating.SATISFIED],
-        counts[Rating.BASIC],
-        counts[Rating.UNSATISFIED],
-        bounces,
-    )
+    return Rates(**_rated(qs).aggregate(**_rates_aggregates()))
+
+
+def rates_by(qs: QuerySet[Case], field: str) -> dict:
+    """`rates` of each value of `field` (e.g. community__name), in one grouped query."""
+    rows = _rated(qs).values(field).annotate(**_rates_aggregates())
+    return {row.pop(field): Rates(**row) for row in rows}
 
 
 def cases_of_subject(org: Organisation, start: dt.date, end: dt.date) -> QuerySet[Case]:
@@ -1467,40 +1495,49 @@ def bounce_report(place: Place) -> list[dict]:
     ]
 
 
+def _board_queryset():
+    """The cases a board may show (PN-1): classified, and open or closed within the last 180 days."""
+    since = timezone.now() - dt.timedelta(days=180)
+    return (
+        Case.objects.public()
+        .filter(Q(status__in=[s for s in Status.values if s != Status.CLOSED]) | Q(closed_at__gte=since))
+        .select_related("building")
+        .prefetch_related("summonses__to_org", "events")
+    )
+
+
+def _board_dict(case: Case) -> dict:
+    summonses = list(case.summonses.all())
+    return {
+        "tracking_no": case.tracking_no,
+        "category": case.get_category_display(),
+        "case_class": case.case_class,
+        "case_class_label": case.get_case_class_display(),
+        "status": case.status,
+        "status_label": case.get_status_display(),
+        "title": case.title,
+        "summary": case.get_category_display()
+        + (pgettext("label separator", "：") + case.location if case.location else ""),
+        "solution": case.solution,
+        "reported_to": pgettext("list separator", "、").join(s.to_org.name for s in summonses)
+        or (_("社区党组织、联席会议办公室") if case.status == Status.REPORTED else ""),
+        "reply": pgettext("clause separator", "；").join(
+            s.to_org.name + pgettext("label separator", "：") + s.reply for s in summonses if s.reply
+        ),
+        "progress": [{"at": e.at, "text": e.text} for e in case.events.all() if e.public],
+        "opened_at": case.created_at,
+        "updated_at": case.updated_at,
+        "url": reverse("cases:public", args=[case.tracking_no]),
+    }
+
+
 def board_cases(compound: Place) -> list[dict]:
     """The "board.cases" extension point (PN-1): no reporter, no contact, no photos."""
-    since = timezone.now() - dt.timedelta(days=180)
-    qs = (
-        Case.objects.public()
-        .filter(compound=compound)
-        .filter(Q(status__in=[s for s in Status.values if s != Status.CLOSED]) | Q(closed_at__gte=since))
-        .prefetch_related("summonses__to_org", "events")
-        .order_by("-updated_at", "-id")[:50]
-    )
-    out = []
-    for case in qs:
-        summonses = list(case.summonses.all())
-        out.append(
-            {
-                "tracking_no": case.tracking_no,
-                "category": case.get_category_display(),
-                "case_class": case.case_class,
-                "case_class_label": case.get_case_class_display(),
-                "status": case.status,
-                "status_label": case.get_status_display(),
-                "title": case.title,
-                "summary": case.get_category_display()
-                + (pgettext("label separator", "：") + case.location if case.location else ""),
-                "solution": case.solution,
-                "reported_to": pgettext("list separator", "、").join(s.to_org.name for s in summonses)
-                or (_("社区党组织、联席会议办公室") if case.status == Status.REPORTED else ""),
-                "reply": pgettext("clause separator", "；").join(
-                    s.to_org.name + pgettext("label separator", "：") + s.reply for s in summonses if s.reply
-                ),
-                "progress": [{"at": e.at, "text": e.text} for e in case.events.all() if e.public],
-                "opened_at": case.created_at,
-                "updated_at": case.updated_at,
-                "url": reverse("cases:public", args=[case.tracking_no]),
-            }
-        )
-    return out
+    qs = _board_queryset().filter(compound=compound).order_by("-updated_at", "-id")[:50]
+    return [_board_dict(case) for case in qs]
+
+
+def board_case(tracking_no: str) -> tuple[Case, dict] | None:
+    """One case as its compound's board shows it (the public case page), in a bounded number of queries."""
+    case = _board_queryset().select_related("compound").filter(tracking_no=tracking_no).first()
+    return (case, _board_dict(case)) if case is not None else None

@@ -8,6 +8,7 @@ import datetime as dt
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
@@ -132,10 +133,10 @@ def follow(request: HttpRequest, token: str) -> HttpResponse:
 
 def public_case(request: HttpRequest, tracking_no: str) -> HttpResponse:
     """The board's view of one case (PN-1): no reporter, no contact, no photos."""
-    case = get_object_or_404(Case.objects.public().select_related("compound"), tracking_no=tracking_no)
-    data = next((c for c in services.board_cases(case.compound) if c["tracking_no"] == tracking_no), None)
-    if data is None:
+    found = services.board_case(tracking_no)
+    if found is None:
         raise Http404
+    case, data = found
     return render(request, "cases/public.html", {"c": data, "compound": case.compound})
 
 
@@ -589,39 +590,13 @@ def overview(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("日期格式应为 年-月-日。"))
     if end < start:
         start, end = end, start
-    base = Case.objects.filter(created_at__date__gte=start, created_at__date__lte=end)
-    if not scope.is_superuser:
-        base = base.filter(scope.place_q("compound__path", roles=roles))
-    groups: dict[str, list] = {}
     by = request.GET.get("by", "community")
-    field = {"compound": "compound__name", "community": "community__name", "street": "street__name"}.get(
-        by, "community__name"
-    )
-    names = sorted(set(base.values_list(field, flat=True)))[:200]
-    rows = [{"name": n, "r": services.rates(base.filter(**{field: n}))} for n in names]
-    total = services.rates(base)
-    groups["rows"] = rows
-    companies = []
-    if by == "company":
-        company_ids = base.values("compound__contracts__company_id")
-        for company in Organisation.objects.filter(
-            pk__in=company_ids, kind=OrgKind.PROPERTY_COMPANY
-        ).order_by("name")[:100]:
-            companies.append(
-                {
-                    "name": company.name,
-                    "r": services.rates(
-                        services.cases_of_subject(company, start, end).filter(pk__in=base.values("pk"))
-                    ),
-                }
-            )
-        rows = companies
-    bounce_place = None
-    for g in scope.grants:
-        if g.role in roles:
-            bounce_place = Place.objects.filter(pk=g.place_id).first()
-            break
-    bounces = services.bounce_report(bounce_place) if bounce_place else []
+    key = f"cases:overview:{services.rates_version()}:{request.user.pk}:{start}:{end}:{by}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = _overview_figures(scope, roles, start, end, by)
+        cache.set(key, figures, OVERVIEW_CACHE_SECONDS)
+    rows, total, bounces = figures
     return render(
         request,
         "cases/overview.html",
@@ -635,6 +610,63 @@ def overview(request: HttpRequest) -> HttpResponse:
             "end": end,
         },
     )
+
+
+# Rates over a year change slowly; the figures are kept this long per person and period (issue 9: ≤ 30 ms warm).
+OVERVIEW_CACHE_SECONDS = 300
+
+
+def _cases_in_scope_q(scope, roles) -> Q:
+    """The scope's places as filters on the cases' own street/community columns (indexed, no join)."""
+    q = Q(pk__in=[])
+    for g in scope.grants:
+        if g.role not in roles:
+            continue
+        if g.place_kind == PlaceKind.COUNTY:
+            q |= Q(street__parent_id=g.place_id)
+        elif g.place_kind == PlaceKind.STREET:
+            q |= Q(street_id=g.place_id)
+        elif g.place_kind == PlaceKind.COMMUNITY:
+            q |= Q(community_id=g.place_id)
+        else:
+            q |= Q(compound__path__startswith=g.place_path)
+    return q
+
+
+def _overview_figures(scope, roles, start: dt.date, end: dt.date, by: str):
+    """The overview's rows, total and bounce report: grouped SQL aggregates over the period's cases."""
+    lo = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
+    hi = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min))
+    base = Case.objects.filter(created_at__gte=lo, created_at__lt=hi)
+    if not scope.is_superuser:
+        base = base.filter(_cases_in_scope_q(scope, roles))
+    field = {"compound": "compound__name", "community": "community__name", "street": "street__name"}.get(
+        by, "community__name"
+    )
+    by_name = services.rates_by(base, field)
+    rows = [{"name": n, "r": by_name[n]} for n in sorted(by_name, key=lambda n: n or "")[:200]]
+    total = services.rates(base)
+    if by == "company":
+        rows = []
+        company_ids = base.values("compound__contracts__company_id")
+        for company in Organisation.objects.filter(
+            pk__in=company_ids, kind=OrgKind.PROPERTY_COMPANY
+        ).order_by("name")[:100]:
+            rows.append(
+                {
+                    "name": company.name,
+                    "r": services.rates(
+                        services.cases_of_subject(company, start, end).filter(pk__in=base.values("pk"))
+                    ),
+                }
+            )
+    bounce_place = None
+    for g in scope.grants:
+        if g.role in roles:
+            bounce_place = Place.objects.filter(pk=g.place_id).first()
+            break
+    bounces = services.bounce_report(bounce_place) if bounce_place else []
+    return rows, total, bounces
 
 
 # --- major matters (CS-7) ----------------------------------------------------------------------------------

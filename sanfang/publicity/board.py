@@ -179,6 +179,7 @@ def build_board(compound: Place, *, today: dt.date | None = None, with_cases: bo
     )
     by_kind: dict[str, list[BoardItem]] = {}
     for item in items:
+        item.compound = compound  # the templates link each item through its compound: no query per item
         item.overdue = item.is_overdue(today)
         by_kind.setdefault(item.kind, []).append(item)
     year = str(today.year)

@@ -1,0 +1,579 @@
+"""`make bench`: build the city, then measure the floor, the peer and Sanfang side by side in one run.
+
+Every server is gunicorn with the same worker count and command line as `sanfang serve` in production. Per
+operation: median and p95 latency over a bounded sequential loop (one keep-alive client), requests per second
+and errors under concurrent load (wrk, Debian's HTTP load generator, installed here if missing; loopback only),
+SQL queries per request (Django's test client in the same code and data), and the workers' peak memory.
+The table goes to bench/results/latest.md (+ .json); see docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import http.client
+import json
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR = ROOT / "var" / "bench"
+RESULTS = ROOT / "bench" / "results"
+PEER_REQUIREMENTS = [
+    "django-helpdesk[teams]==2.6.1",
+    "Django>=5.2,<5.3",
+    "gunicorn>=22",
+    "psycopg[binary]>=3.2",
+    "dj-database-url>=2.2",
+]
+PEER_LIST_AT = 10_000  # the staff-list target compares with the peer's list at this many tickets
+
+
+def log(msg: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+# --- processes ------------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def run_json(cmd: list[str], env: dict, timeout: int = 7200) -> dict:
+    proc = subprocess.run(
+        cmd, env=env, cwd=ROOT, capture_output=True, text=True, timeout=timeout, check=False
+    )  # noqa: S603
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd[:4])} failed:\n{proc.stderr[-3000:]}")
+    if proc.stderr.strip():
+        for line in proc.stderr.strip().splitlines()[-12:]:
+            log("  " + line)
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def children(pid: int) -> list[int]:
+    out = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                out.append(int(entry.name))
+    return out
+
+
+def peak_rss_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+class Server:
+    """gunicorn, as `sanfang serve` runs it in production (sync workers, access log on stdout)."""
+
+    def __init__(self, name: str, python: str, app: str, env: dict, workers: int):
+        self.name, self.python, self.app, self.env, self.workers = name, python, app, env, workers
+        self.port = free_port()
+        self.proc: subprocess.Popen | None = None
+        self.peak: float = 0.0
+
+    def __enter__(self) -> Server:
+        VAR.mkdir(parents=True, exist_ok=True)
+        logfile = open(VAR / f"{self.name}.log", "ab")  # noqa: SIM115
+        cmd = [self.python, "-m", "gunicorn", self.app, "--bind", f"127.0.0.1:{self.port}"]
+        cmd += ["--workers", str(self.workers), "--access-logfile", "-", "--timeout", "120"]
+        self.proc = subprocess.Popen(cmd, env=self.env, cwd=ROOT, stdout=logfile, stderr=logfile)  # noqa: S603
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+                conn.request("GET", "/favicon-probe")
+                conn.getresponse().read()
+                return self
+            except OSError:
+                time.sleep(0.3)
+        raise RuntimeError(f"{self.name} did not start; see {VAR / (self.name + '.log')}")
+
+    def worker_peak_mb(self) -> float:
+        if self.proc is None:
+            return 0.0
+        self.peak = max([self.peak, *(peak_rss_mb(p) for p in children(self.proc.pid))])
+        return self.peak
+
+    def __exit__(self, *exc) -> None:
+        if self.proc is not None:
+            self.worker_peak_mb()
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+
+
+# --- HTTP ------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Request:
+    method: str
+    path: str
+    headers: dict = field(default_factory=dict)
+    body: bytes = b""
+    ok: tuple = (200,)
+
+
+def fetch(port: int, req: Request, conn: http.client.HTTPConnection | None = None):
+    conn = conn or http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    conn.request(req.method, req.path, body=req.body or None, headers=req.headers)
+    response = conn.getresponse()
+    data = response.read()
+    return response, data
+
+
+def cookies_of(response) -> dict:
+    out = {}
+    for header, value in response.getheaders():
+        if header.lower() == "set-cookie":
+            name, _, rest = value.partition("=")
+            out[name.strip()] = rest.split(";", 1)[0]
+    return out
+
+
+def cookie_header(jar: dict) -> str:
+    return "; ".join(f"{k}={v}" for k, v in jar.items())
+
+
+def csrf_from(port: int, path: str, jar: dict) -> str:
+    response, data = fetch(port, Request("GET", path, {"Cookie": cookie_header(jar)} if jar else {}))
+    jar.update(cookies_of(response))
+    m = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', data)
+    if not m:
+        raise RuntimeError(f"no CSRF token on {path} (HTTP {response.status})")
+    return m.group(1).decode()
+
+
+def login(port: int, path: str, username: str, password: str) -> dict:
+    jar: dict = {}
+    token = csrf_from(port, path, jar)
+    body = f"csrfmiddlewaretoken={token}&username={username}&password={password}".encode()
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Cookie": cookie_header(jar),
+        "Referer": f"http://127.0.0.1:{port}{path}",
+    }
+    response, _ = fetch(port, Request("POST", path, headers, body))
+    jar.update(cookies_of(response))
+    if "sessionid" not in jar:
+        raise RuntimeError(f"login as {username} failed (HTTP {response.status})")
+    return jar
+
+
+def multipart(fields: dict, files: dict) -> tuple[bytes, str]:
+    boundary = uuid.uuid4().hex
+    parts = []
+    for name, value in fields.items():
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        )
+    for name, (filename, content, ctype) in files.items():
+        head = f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+        parts.append(head.encode() + f"Content-Type: {ctype}\r\n\r\n".encode() + content + b"\r\n")
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
+def sequential(port: int, req: Request, n: int, warmup: int = 3) -> dict:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    times, errors = [], 0
+    for i in range(warmup + n):
+        t0 = time.perf_counter()
+        try:
+            response, _ = fetch(port, req, conn)
+            status = response.status
+            if response.getheader("Connection", "").lower() == "close":
+                conn.close()
+        except (OSError, http.client.HTTPException):
+            status = 0
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        elapsed = time.perf_counter() - t0
+        if status not in req.ok:
+            errors += 1
+        if i >= warmup:
+            times.append(elapsed * 1000)
+    times.sort()
+    return {
+        "median_ms": statistics.median(times),
+        "p95_ms": times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))],
+        "n": n,
+        "seq_errors": errors,
+    }
+
+
+def ensure_wrk() -> str | None:
+    found = shutil.which("wrk")
+    if found:
+        return found
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        log("installing Debian's wrk (the load generator)")
+        subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=False, capture_output=True)  # noqa: S607
+    return shutil.which("wrk")
+
+
+def load(port: int, req: Request, clients: int, seconds: int) -> dict:
+    """Requests/s and errors under `clients` concurrent connections for `seconds` (wrk)."""
+    wrk = ensure_wrk()
+    if wrk is None:
+        return {"rps": None, "load_errors": "wrk unavailable"}
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
+        body = req.body.decode("latin-1")
+        fh.write(f"wrk.method = {json.dumps(req.method)}\n")
+        fh.write("wrk.body = " + lua_string(body) + "\n")
+        for k, v in req.headers.items():
+            fh.write(f"wrk.headers[{json.dumps(k)}] = {json.dumps(v)}\n")
+        script = fh.name
+    threads = min(2, clients)
+    cmd = [wrk, "-t", str(threads), "-c", str(clients), "-d", f"{seconds}s", "--timeout", "60s", "-s", script]
+    proc = subprocess.run(
+        [*cmd, f"http://127.0.0.1:{port}{req.path}"], capture_output=True, text=True, check=False
+    )  # noqa: S603
+    os.unlink(script)
+    out = proc.stdout
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    errors = int(non2xx.group(1)) if non2xx else 0
+    if sock:
+        # gunicorn's sync workers close every connection; wrk counts the resulting resets as "read" errors
+        # only when a response was lost, so connect/write/timeout and non-2xx/3xx are the errors that matter.
+        errors += int(sock.group(1)) + int(sock.group(3)) + int(sock.group(4))
+    total = re.search(r"(\d+) requests in", out)
+    return {
+        "rps": float(rps.group(1)) if rps else None,
+        "load_errors": errors,
+        "load_requests": int(total.group(1)) if total else 0,
+        "read_resets": int(sock.group(2)) if sock else 0,
+    }
+
+
+def lua_string(s: str) -> str:
+    return '"' + "".join(c if 32 <= ord(c) < 127 and c not in '"\\' else f"\\{ord(c):03d}" for c in s) + '"'
+
+
+# --- databases -------------------------------------------------------------------------------------------
+
+
+def pg(url: str, sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def pg_exists(url: str, name: str) -> bool:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is not None
+
+
+# --- the run ---------------------------------------------------------------------------------------------
+
+
+def measure(server: Server, name: str, req: Request, args, rows: list, extra: dict | None = None) -> dict:
+    log(f"{server.name}: {name}")
+    row = {"system": server.name, "op": name, **sequential(server.port, req, args.requests)}
+    if args.seconds:
+        seconds = args.board_seconds if name == "public board" else args.seconds
+        row.update(load(server.port, req, args.clients, seconds))
+    row.update(extra or {})
+    rows.append(row)
+    return row
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    p.add_argument("--scale", default="city", choices=["city", "county", "tiny"])
+    p.add_argument("--db", default="postgres", choices=["postgres", "sqlite"])
+    p.add_argument("--pg", default=os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432"))
+    p.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "3")))
+    p.add_argument("--requests", type=int, default=100, help="sequential requests per operation")
+    p.add_argument("--clients", type=int, default=50)
+    p.add_argument("--seconds", type=int, default=10, help="concurrent load per operation (0: skip)")
+    p.add_argument("--board-seconds", type=int, default=30, help="concurrent load on the public board")
+    p.add_argument("--reuse", action="store_true", help="reuse an already generated database")
+    p.add_argument("--keep", action="store_true", help="keep the databases afterwards")
+    p.add_argument("--no-peer", action="store_true")
+    args = p.parse_args(argv)
+
+    started = time.monotonic()
+    VAR.mkdir(parents=True, exist_ok=True)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    base_env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    base_env.update(
+        PYTHONPATH=str(ROOT), DEBUG="0", SANFANG_VAR_DIR=str(VAR / "sanfang"), LOG_LEVEL="WARNING"
+    )
+    db_name = f"sanfang_bench_{args.scale}"
+    if args.db == "postgres":
+        db_url = f"{args.pg}/{db_name}"
+        if not (args.reuse and pg_exists(args.pg + "/postgres", db_name)):
+            pg(args.pg + "/postgres", f'DROP DATABASE IF EXISTS "{db_name}"')
+            pg(args.pg + "/postgres", f'CREATE DATABASE "{db_name}"')
+            args.reuse = False
+    else:
+        path = VAR / f"{db_name}.sqlite3"
+        if not args.reuse and path.exists():
+            path.unlink()
+        args.reuse = args.reuse and path.exists()
+        db_url = f"sqlite:///{path}"
+    env = {**base_env, "DATABASE_URL": db_url, "DJANGO_SETTINGS_MODULE": "bench.settings_sanfang"}
+    py = sys.executable
+    results: dict = {"scale": args.scale, "db": args.db, "workers": args.workers, "clients": args.clients}
+    results["machine"] = {"cpus": os.cpu_count(), "load_before": os.getloadavg()}
+    if not args.reuse:
+        log(f"generating the {args.scale} data set into {args.db} …")
+        results["build"] = run_json([py, "-m", "bench.inproc", "generate", args.scale], env)
+        log(f"built in {results['build']['timings']['total']} s")
+    found = run_json([py, "-m", "bench.inproc", "discover"], env)
+    results["discover"] = found
+    rows: list[dict] = []
+
+    try:
+        # --- the floor -----------------------------------------------------------------------------------
+        floor_env = {**env, "DJANGO_SETTINGS_MODULE": "bench.settings_floor"}
+        with Server("floor", py, "sanfang.wsgi:application", floor_env, args.workers) as floor:
+            measure(floor, "hello", Request("GET", "/"), args, rows)
+            if args.seconds:
+                row = rows[-1]
+                if args.board_seconds != args.seconds:
+                    row.update(load(floor.port, Request("GET", "/"), args.clients, args.board_seconds))
+        rows[-1]["peak_rss_mb"] = floor.peak
+
+        # --- the peer ------------------------------------------------------------------------------------
+        if not args.no_peer:
+            run_peer(args, base_env, found, rows, results)
+
+        # --- Sanfang -------------------------------------------------------------------------------------
+        run_sanfang(args, env, found, rows, results)
+    finally:
+        if not args.keep and args.db == "postgres":
+            for name in (db_name, f"bench_peer_{args.scale}"):
+                try:
+                    pg(args.pg + "/postgres", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                except Exception as exc:  # noqa: BLE001 - report and go on
+                    log(f"could not drop {name}: {exc}")
+    results["rows"] = rows
+    results["elapsed_s"] = round(time.monotonic() - started)
+    results["machine"]["load_after"] = os.getloadavg()
+    from bench.report import write
+
+    print(write(results, RESULTS))
+    return 0
+
+
+def run_peer(args, base_env: dict, found: dict, rows: list, results: dict) -> None:
+    venv = VAR / "peer-venv"
+    peer_py = str(venv / "bin" / "python")
+    if not (venv / "bin" / "gunicorn").exists():
+        log("installing django-helpdesk into var/bench/peer-venv …")
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)  # noqa: S603
+        subprocess.run([peer_py, "-m", "pip", "install", "-q", *PEER_REQUIREMENTS], check=True)  # noqa: S603
+    name = f"bench_peer_{args.scale}"
+    if args.db == "postgres":
+        url = f"{args.pg}/{name}"
+        pg(args.pg + "/postgres", f'DROP DATABASE IF EXISTS "{name}"')
+        pg(args.pg + "/postgres", f'CREATE DATABASE "{name}"')
+    else:
+        path = VAR / f"{name}.sqlite3"
+        path.unlink(missing_ok=True)
+        url = f"sqlite:///{path}"
+    env = {**base_env, "PEER_DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "bench.peer.settings"}
+    env["PEER_VAR_DIR"] = str(VAR / "peer")
+    subprocess.run([peer_py, "-m", "django", "migrate", "-v", "0"], env=env, cwd=ROOT, check=True)  # noqa: S603
+    from bench.inproc import photo_bytes
+
+    jpeg = photo_bytes()
+    total = found["cases_total"]
+    stages = [min(PEER_LIST_AT, total), total] if total > PEER_LIST_AT else [total]
+    results["peer"] = {"package": PEER_REQUIREMENTS[0]}
+    for stage in stages:
+        t0 = time.monotonic()
+        info = run_json([peer_py, "-m", "bench.peer.load", str(stage)], env)
+        results["peer"][f"load_{stage}_s"] = round(time.monotonic() - t0, 1)
+        label = f"{info['tickets']:,} tickets"
+        query = {
+            "filtering": {"status__in": [1, 2], "queue__id__in": [info["queue_id"]]},
+            "sorting": "created",
+        }
+        query["sortreverse"] = True
+        query["search_string"] = ""
+        b64 = base64.b64encode(json.dumps(query).encode()).decode()
+        list_path = f"/datatables_ticket_list/{b64}?draw=1&start=0&length=25"
+        ops = [
+            ("staff list", "GET", list_path, True, None),
+            ("REST one", "GET", f"/api/tickets/{info['ticket_id']}/", True, None),
+            ("REST list", "GET", "/api/tickets/?status=1", True, None),
+            ("public case", "GET", f"/view/?ticket={info['ticket_ref']}&email={info['email']}&key={info['key']}", False, None),
+        ]  # fmt: skip
+        if stage != stages[-1]:
+            ops = ops[:3]  # the list and REST rows at 10,000 tickets (the staff-list target)
+        spec = [
+            {"name": n, "method": m, "path": path, "user": info["staff"] if staff else None}
+            for n, m, path, staff, _ in ops
+        ]
+        submit_fields = {
+            "queue": info["queue_id"],
+            "title": "楼道垃圾堆放多日无人清理",
+            "body": "楼道垃圾堆放多日无人清理，希望尽快处理。",
+            "priority": 3,
+            "submitter_email": "resident@bench.invalid",
+        }
+        if stage == stages[-1]:
+            spec.append(
+                {"name": "anonymous submission", "method": "POST", "path": "/tickets/submit/", "data": submit_fields, "photo": "attachment"}
+            )  # fmt: skip
+        spec_file = VAR / "peer-spec.json"
+        spec_file.write_text(json.dumps(spec))
+        queries = run_json([peer_py, "-m", "bench.inproc", "queries", str(spec_file)], env)
+        with Server("peer", peer_py, "bench.peer.wsgi:application", env, args.workers) as server:
+            jar = login(server.port, "/login/", info["staff"], info["password"])
+            for n, method, path, staff, _ in ops:
+                headers = {"Cookie": cookie_header(jar)} if staff else {}
+                measure(
+                    server,
+                    n,
+                    Request(method, path, headers),
+                    args,
+                    rows,
+                    {"queries": queries.get(n), "data": label},
+                )
+            if stage == stages[-1]:
+                anon: dict = {}
+                token = csrf_from(server.port, "/tickets/submit/", anon)
+                body, ctype = multipart(
+                    {**submit_fields, "csrfmiddlewaretoken": token},
+                    {"attachment": ("photo.jpg", jpeg, "image/jpeg")},
+                )
+                headers = {
+                    "Content-Type": ctype,
+                    "Cookie": cookie_header(anon),
+                    "Referer": f"http://127.0.0.1:{server.port}/",
+                }
+                req = Request("POST", "/tickets/submit/", headers, body, ok=(302,))
+                measure(
+                    server,
+                    "anonymous submission",
+                    req,
+                    args,
+                    rows,
+                    {"queries": queries.get("anonymous submission"), "data": label},
+                )
+        for row in rows:
+            if row["system"] == "peer" and "peak_rss_mb" not in row:
+                row["peak_rss_mb"] = server.peak
+
+
+def run_sanfang(args, env: dict, found: dict, rows: list, results: dict) -> None:
+    py = sys.executable
+    from bench.inproc import photo_bytes
+
+    jpeg = photo_bytes()
+    county, street = "bench-county-1", "bench-street-1"
+    label = f"{found['cases_total']:,} cases"
+    report_fields = {
+        "category": "sanitation",
+        "description": "楼道垃圾堆放多日无人清理，希望尽快处理。",
+        "unit": "2单元",
+        "reporter_name": "王女士",
+        "reporter_contact": "",
+    }
+    ops = [
+        ("public board", "GET", f"/b/{found['board_code']}", None),
+        ("public case", "GET", f"/cases/public/{found['public_tracking_no']}/", None),
+        ("staff list", "GET", "/cases/?view=org&status=open&class=routine", county),
+        ("REST one", "GET", f"/api/v1/cases/{found['case_pk']}", county),
+        ("REST list", "GET", "/api/v1/cases/?status=open&limit=25", county),
+        ("street overview (warm)", "GET", f"/cases/overview/?year={found['year']}&by=community", street),
+        ("county campaign roll-up", "GET", f"/campaigns/{found['campaign_pk']}/", county),
+    ]
+    spec = [{"name": n, "method": m, "path": path, "user": user} for n, m, path, user in ops]
+    spec.append(
+        {"name": "anonymous submission", "method": "POST", "path": f"/cases/report/{found['board_code']}/",
+         "data": report_fields, "photo": "photos"}
+    )  # fmt: skip
+    spec_file = VAR / "sanfang-spec.json"
+    spec_file.write_text(json.dumps(spec))
+    queries = run_json([py, "-m", "bench.inproc", "queries", str(spec_file)], env)
+    with Server("sanfang", py, "sanfang.wsgi:application", env, args.workers) as server:
+        jars = {u: login(server.port, "/login/", u, "bench-sanfang-2026") for u in (county, street)}
+        # Cold: the first overview request after the server (and its caches) started.
+        overview_path = ops[5][2]
+        t0 = time.perf_counter()
+        response, _ = fetch(
+            server.port, Request("GET", overview_path, {"Cookie": cookie_header(jars[street])})
+        )
+        cold_ms = (time.perf_counter() - t0) * 1000
+        rows.append(
+            {"system": "sanfang", "op": "street overview (cold)", "median_ms": cold_ms, "p95_ms": cold_ms, "n": 1,
+             "seq_errors": int(response.status != 200), "queries": queries.get("street overview (warm)"), "data": label}
+        )  # fmt: skip
+        for n, method, path, user in ops:
+            headers = {"Cookie": cookie_header(jars[user])} if user else {}
+            measure(
+                server,
+                n,
+                Request(method, path, headers),
+                args,
+                rows,
+                {"queries": queries.get(n), "data": label},
+            )
+        anon: dict = {}
+        token = csrf_from(server.port, f"/cases/report/{found['board_code']}/", anon)
+        body, ctype = multipart(
+            {**report_fields, "csrfmiddlewaretoken": token}, {"photos": ("photo.jpg", jpeg, "image/jpeg")}
+        )
+        headers = {
+            "Content-Type": ctype,
+            "Cookie": cookie_header(anon),
+            "Referer": f"http://127.0.0.1:{server.port}/",
+        }
+        req = Request("POST", f"/cases/report/{found['board_code']}/", headers, body, ok=(302,))
+        measure(
+            server,
+            "anonymous submission",
+            req,
+            args,
+            rows,
+            {"queries": queries.get("anonymous submission"), "data": label},
+        )
+    for row in rows:
+        if row["system"] == "sanfang":
+            row.setdefault("peak_rss_mb", server.peak)
+    log("sanfang: tally")
+    profile = RESULTS / "profile-tally.txt"
+    tally = run_json([py, "-m", "bench.inproc", "tally", str(found["round_pk"]), "3", str(profile)], env)
+    rows.append(
+        {"system": "sanfang", "op": "tally of a round", "median_ms": tally["median_s"] * 1000,
+         "p95_ms": max(tally["runs"]) * 1000, "n": len(tally["runs"]), "data": f"{found['round_ballots']:,} ballots",
+         "profile": tally.get("profile")}
+    )  # fmt: skip
+    results["spec"] = spec
+    results["profile_spec"] = str(spec_file)

@@ -1,0 +1,150 @@
+"""Issue 9: SQL queries per request are bounded and do not grow with history, table size or page size.
+
+The data is the benchmark's own generator at its "micro" scale (the shapes `make bench` measures at city scale),
+grown in place between two measurements of the same request. No timings here: those are `make bench`'s.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from bench import generate
+from sanfang.cases import services as cases
+from sanfang.cases.models import Case, Feedback, Status
+from sanfang.directory.models import Person
+from sanfang.publicity import services as publicity
+from sanfang.publicity.models import BoardItem, ItemStatus
+
+pytestmark = pytest.mark.django_db
+
+QUIET = {"log": lambda _s: None}
+
+
+def queries(client, path: str) -> int:
+    client.get(path)  # sessions, translations and the like are set up by the first request
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(path)
+    assert response.status_code == 200, path
+    return len(ctx)
+
+
+def more_cases(city, n: int) -> None:
+    """Grow the case table in place: another batch of history over the same compounds."""
+    shape = city.shape
+    city.shape = generate.Shape(**{**shape.__dict__, "cases": n})
+    generate.build_cases(city, random.Random(n))
+    city.shape = shape
+
+
+@pytest.fixture
+def city(db):
+    return generate.build("micro", steps=("cases", "boards"), **QUIET)
+
+
+def test_public_board_stays_within_15_queries_however_long_its_history(client, city):
+    compound = city.compounds[0]
+    before = queries(client, f"/b/{compound.code}")
+    admin = Person.objects.get(username="bench-admin")
+    for item in BoardItem.objects.filter(compound=compound, status=ItemStatus.PUBLISHED)[:10]:
+        for _ in range(3):
+            item.refresh_from_db()
+            publicity.publish_item(
+                actor=admin, item=item, content=item.current.content, version=item.version, note="更正"
+            )
+    more_cases(city, 300)
+    assert Case.objects.filter(compound=compound).count() > 80
+    after = queries(client, f"/b/{compound.code}")
+    assert before <= 15
+    assert after == before
+
+
+def test_public_case_page_does_not_grow_with_the_compounds_cases(client, city):
+    compound = city.compounds[0]
+    first = cases.board_cases(compound)[-1]["tracking_no"]
+    before = queries(client, f"/cases/public/{first}/")
+    more_cases(city, 300)
+    after = queries(client, f"/cases/public/{first}/")
+    assert after == before <= 6
+
+
+def test_staff_case_list_is_constant_in_table_size(login, city):
+    client = login(Person.objects.get(username="bench-county-1"))
+    path = "/cases/?view=org&status=open&class=routine"
+    before = queries(client, path)
+    more_cases(city, 400)
+    assert queries(client, path) == before
+
+
+def test_rest_case_list_is_constant_in_page_size_and_table_size(login, city):
+    client = login(Person.objects.get(username="bench-county-1"))
+    small = queries(client, "/api/v1/cases/?limit=5")
+    big = queries(client, "/api/v1/cases/?limit=100")
+    more_cases(city, 400)
+    assert queries(client, "/api/v1/cases/?limit=100") == big == small
+
+
+def test_rest_read_of_one_case_does_not_grow_with_its_timeline(login, city):
+    client = login(Person.objects.get(username="bench-county-1"))
+    case = Case.objects.filter(street__path__startswith=city.counties[0].path).order_by("-id").first()
+    before = queries(client, f"/api/v1/cases/{case.pk}")
+    more_cases(city, 200)  # other cases' events; and this case's own timeline grows:
+    for k in range(20):
+        case.events.create(verb="progress", text=f"进展 {k}", public=True)
+    assert queries(client, f"/api/v1/cases/{case.pk}") == before
+
+
+def test_street_overview_is_constant_in_cases_and_communities(login, city):
+    client = login(Person.objects.get(username="bench-street-1"))
+    year = Case.objects.order_by("-created_at").first().created_at.year
+    path = f"/cases/overview/?year={year}&by=community"
+
+    def uncached() -> int:
+        client.get(path)
+        cache.clear()  # the figures are cached (five minutes, or until a case changes): count the computation
+        with CaptureQueriesContext(connection) as ctx:
+            client.get(path)
+        return len(ctx)
+
+    before = uncached()
+    more_cases(city, 400)
+    assert uncached() == before
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(path)
+    assert len(ctx) < before  # warm: from the cache
+
+
+def test_rates_in_sql_match_their_definition(city):
+    """The one-query rates equal the definition: responded by the deadline, resolved, latest rating counts."""
+    Feedback.objects.create(case=Case.objects.filter(status=Status.CLOSED).first(), rating="unsatisfied")
+    qs = Case.objects.all()
+    got = cases.rates(qs)
+    rows = list(qs)
+    latest = {}
+    for fb in Feedback.objects.order_by("at", "id"):
+        latest[fb.case_id] = fb.rating
+    # Feedback created outside give_feedback does not move latest_rating: compare with what the cases carry.
+    carried = {c.pk: c.latest_rating for c in rows if c.latest_rating}
+    assert got.received == len(rows)
+    assert got.responded_in_time == sum(
+        1
+        for c in rows
+        if c.responded_at and c.response_due_on and timezone.localdate(c.responded_at) <= c.response_due_on
+    )
+    assert got.resolved == sum(1 for c in rows if c.status in (Status.RESOLVED, Status.CLOSED))
+    assert got.rated == len(carried)
+    assert got.satisfied == sum(1 for r in carried.values() if r == "satisfied")
+    assert set(carried) <= set(latest)
+
+
+def test_giving_feedback_keeps_the_latest_rating_on_the_case(city):
+    case = Case.objects.filter(status=Status.RESOLVED).first()
+    cases.give_feedback(actor=None, case=case, rating="basic", token=case.follow_token)
+    case.refresh_from_db()
+    assert case.latest_rating == "basic"
+    assert cases.rates(Case.objects.filter(pk=case.pk)).basic == 1
