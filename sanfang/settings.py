@@ -244,6 +244,9 @@ TASKS = {
 }
 DELIVERY_MAX_ATTEMPTS = int(os.environ.get("DELIVERY_MAX_ATTEMPTS", "6"))
 WEBHOOK_TIMEOUT = float(os.environ.get("WEBHOOK_TIMEOUT", "10"))
+# How long a worker may take over one send before the send counts as interrupted (the worker died) and is
+# retried with the same idempotency key; keep it well above WEBHOOK_TIMEOUT and the SMTP timeout.
+DELIVERY_LEASE_SECONDS = int(os.environ.get("DELIVERY_LEASE_SECONDS", "300"))
 
 # --- Cache and sessions ---------------------------------------------------------------------------------
 if os.environ.get("REDIS_URL"):

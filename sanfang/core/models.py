@@ -160,6 +160,9 @@ class Delivery(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("待发送")
+        # Claimed by a worker and being sent now; `next_attempt_at` is the end of its lease. A worker that dies
+        # mid-send leaves it here, and the retry sweep sends it again (same idempotency key) once the lease ends.
+        SENDING = "sending", _("发送中")
         SENT = "sent", _("已发送")
         FAILED = "failed", _("发送失败")
 

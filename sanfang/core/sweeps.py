@@ -39,6 +39,10 @@ def retry_deliveries(now: dt.datetime) -> int:
     from .models import Delivery
     from .tasks import send_delivery
 
+    # A send whose worker died mid-way (its lease is over): back to pending, to go again with the same key.
+    Delivery.objects.filter(status=Delivery.Status.SENDING, next_attempt_at__lte=now).update(
+        status=Delivery.Status.PENDING, last_error="interrupted: the worker stopped during the send"
+    )
     # Failed attempts whose back-off is over, and first sends that never ran (a lost task, a crashed worker).
     retry = Q(attempts__gt=0, next_attempt_at__lte=now)
     lost = Q(attempts=0, created_at__lte=now - LOST_AFTER, next_attempt_at__lte=now)

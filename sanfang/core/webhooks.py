@@ -42,12 +42,17 @@ def signed_url(hook: WebhookEndpoint) -> str:
     return f"{hook.url}{sep}timestamp={timestamp}&sign={sign}"
 
 
-def post(delivery: Delivery) -> None:
+def post(delivery: Delivery, idempotency_key: str = "") -> None:
     hook = delivery.webhook
     kind = hook.kind if hook else WebhookEndpoint.Kind.WECOM
     url = signed_url(hook) if hook else delivery.address
+    # The same key on every attempt of this delivery, so a receiver can drop a repeat after a crash.
+    headers = {"Idempotency-Key": idempotency_key} if idempotency_key else {}
     response = requests.post(
-        url, json=payload(kind, delivery.subject, delivery.body), timeout=settings.WEBHOOK_TIMEOUT
+        url,
+        json=payload(kind, delivery.subject, delivery.body),
+        headers=headers,
+        timeout=settings.WEBHOOK_TIMEOUT,
     )
     response.raise_for_status()
     # Both robots answer HTTP 200 with {"errcode": 0} on success and a non-zero errcode on failure.
