@@ -149,13 +149,24 @@ def sign_in(page, username: str, password: str) -> None:
 
 
 def tab_to(page, locator, limit: int = 80) -> None:
-    """Press Tab (keyboard alone) until `locator` has the focus; fail, naming it, when it is never reached."""
+    """Press Tab (keyboard alone) until `locator` has the focus; fail, naming it, when it is never reached.
+
+    Shift+Tab when the target comes before the focused element, as a person would, rather than round the page.
+    """
     target = locator.first
     target.wait_for(state="attached")
+    backwards = target.evaluate(
+        """el => {
+            const now = document.activeElement;
+            if (!now || now === document.body || now === el) return false;
+            return Boolean(now.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_PRECEDING);
+        }"""
+    )
+    key = "Shift+Tab" if backwards else "Tab"
     for _ in range(limit):
         if target.evaluate("el => el === document.activeElement"):
             return
-        page.keyboard.press("Tab")
+        page.keyboard.press(key)
     raise AssertionError(f"Tab never reaches {locator} in {limit} presses: not operable by keyboard alone")
 
 

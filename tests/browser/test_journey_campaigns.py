@@ -135,6 +135,7 @@ def test_county_reads_the_campaign_overview(page, viewport, campaign_world):
     from openpyxl import load_workbook
 
     assert download.value.suggested_filename.endswith(".xlsx")
+    assert "正在生成文件" in page.locator(".busy-status").first.inner_text()  # item 5: the wait is explained
     with open(download.value.path(), "rb") as f:
         sheet = load_workbook(io.BytesIO(f.read())).active
     values = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
