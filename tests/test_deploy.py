@@ -217,3 +217,12 @@ def test_the_example_environment_is_refused_until_its_secret_key_is_set_then_che
         assert "no issues" in result.stdout
     else:
         assert result.returncode != 0 and "SECRET_KEY must be a long random value" in result.stderr
+
+
+def test_nginx_serves_only_directly_linked_upload_folders_as_sandboxed_attachments():
+    """Case photos, report and campaign attachments go through the application's permission checks."""
+    assert re.search(r"location /media/ \{\s*return 404;\s*\}", NGINX)
+    [media] = re.findall(r"location ~ \^/media/\(([a-z|]+)\)/ \{(.*?)\n    \}", NGINX, re.S)
+    folders, block = media
+    assert set(folders.split("|")) == {"appraisal", "meetings"}
+    assert "sandbox" in block and 'Content-Disposition "attachment"' in block and "nosniff" in block
