@@ -62,11 +62,18 @@ def empty_distribution(criterion: Criterion) -> dict:
 
 
 def add_answer(dist: dict, value) -> None:
+    """Count one answer; a score list is left unsorted (call `finish` once all answers are in: issue 9)."""
     if dist["scale"] == Scale.SCORE:
         dist["scores"].append(float(value))
-        dist["scores"].sort()
     else:
         dist["counts"][value] = dist["counts"].get(value, 0) + 1
+
+
+def finish(dist: dict) -> dict:
+    """The stored form of a distribution: scores ascending (sorted once, not on every answer)."""
+    if dist["scale"] == Scale.SCORE:
+        dist["scores"].sort()
+    return dist
 
 
 def points_list(criterion: Criterion, dist: dict) -> list[float]:

@@ -1000,7 +1000,7 @@ def close_round(*, actor, round: Round, version: int | None = None) -> Round:
                 if cid in dists[sid_int]:
                     scoring.add_answer(dists[sid_int][cid], value)
     for s in subjects:
-        s.distribution = dists[s.pk]
+        s.distribution = {cid: scoring.finish(d) for cid, d in dists[s.pk].items()}
         s.responses = responses[s.pk]
         s.indicators = indicators_for(s)
         score = scoring.score_subject(rnd.standard, criteria, s.kind, s.distribution, s.indicators)
