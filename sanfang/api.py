@@ -4,17 +4,57 @@ from __future__ import annotations
 
 import importlib
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from sanfang.core.api_auth import AUTH
 from sanfang.core.errors import DomainError
 
-api = NinjaAPI(
+# The one error shape every handler below returns, documented on every operation so that the OpenAPI document
+# describes every answer the API can give (schemathesis checks it: tests/security/test_api_fuzzing.py).
+ERROR_SCHEMA = {
+    "title": "Error",
+    "type": "object",
+    "properties": {
+        "detail": {"title": "Detail", "type": "string"},
+        "field": {"title": "Field", "type": "string"},
+        "errors": {"title": "Errors", "type": "array", "items": {"type": "object"}},
+    },
+    "required": ["detail"],
+}
+ERROR_RESPONSES = {
+    "400": "请求不符合业务规则。",
+    "401": "未登录，或 API 令牌无效。",
+    "403": "无权进行此操作。",
+    "404": "对象不存在，或不在您的工作范围内。",
+    "409": "对象已被他人修改，请刷新后重试。",
+    "413": "请求体过大。",
+    "422": "提交的数据格式不正确。",
+    "429": "操作过于频繁，请稍后再试。",
+}
+
+
+class SanfangAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        ref = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for status, description in ERROR_RESPONSES.items():
+                    if status == "401" and not operation.get("security"):
+                        continue  # an open operation never asks for credentials
+                    if status not in responses and int(status) not in responses:
+                        responses[status] = {"description": description, "content": ref}
+        return schema
+
+
+api = SanfangAPI(
     title="三方联动平台 API",
     version="1",
     description=(
@@ -53,6 +93,20 @@ def on_unauthenticated(request, exc):
 @api.exception_handler(ValidationError)
 def on_django_validation(request, exc: ValidationError):
     return _error(request, "；".join(exc.messages), 400)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    # django-ninja's own refusals are in English; the one a caller meets is an unreadable body.
+    message = str(exc)
+    if message.startswith("Cannot parse request body"):
+        message = "请求内容无法解析：请以 UTF-8 编码的 JSON（或表单）提交，并设置正确的 Content-Type。"
+    return _error(request, message, exc.status_code)
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_too_big(request, exc):
+    return _error(request, "提交的内容超过了允许的大小。", 413)
 
 
 @api.exception_handler(NinjaValidationError)

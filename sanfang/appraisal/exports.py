@@ -10,6 +10,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from sanfang.core.spreadsheets import neutralise
 from sanfang.directory.naming import Mentions
 from sanfang.directory.services import convener_for
 
@@ -121,6 +122,7 @@ def results_xlsx(rnd: Round) -> bytes:
     for sheet in (ws, dist, ind):
         for col in ("A", "B"):
             sheet.column_dimensions[col].width = 36
+    neutralise(wb)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -109,6 +109,15 @@ def get_round_for(user, pk: int, *, write: bool = False) -> Round:
 # --- credit records ---------------------------------------------------------------------------------------
 
 
+def can_view_history(user, org: Organisation) -> bool:
+    """An organisation's appraisal history: its own people, staff whose scope reaches its place, and whoever
+    may read a company's credit record (the history is its source)."""
+    scope = get_scope(user)
+    if scope.is_superuser or org.pk in scope.organisation_ids or scope.reaches(org.place, roles=Role.STAFF):
+        return True
+    return org.kind == OrgKind.PROPERTY_COMPANY and can_view_credit(user, org)
+
+
 def can_view_credit(user, company: Organisation) -> bool:
     """Oversight, the company itself, and community staff where it serves (they decide on renewals, CS-7)."""
     if company.kind != OrgKind.PROPERTY_COMPANY:

@@ -494,6 +494,10 @@ def eligible_from_directory(community: Place, subjects: list[Organisation]) -> d
     return out
 
 
+# Rounds are annual (EV-1); a year outside this range is a typing error, not a plan (and no date can hold it).
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+
 @transaction.atomic
 def open_round(
     *,
@@ -509,6 +513,8 @@ def open_round(
         raise RuleViolation(_("年度评议以社区为单位开展。"))
     if not permissions.can_open_round(actor, community):
         raise PermissionDenied
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise RuleViolation(_("请填写正确的评议年度。"), field="year")
     street = community.street
     standard = Standard.objects.current_for(street)
     if standard is None:

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from sanfang.core import ratelimit
 from sanfang.core.errors import DomainError
-from sanfang.directory.models import Organisation, OrgKind, Person, Place, PlaceKind
+from sanfang.directory.models import Organisation, Person, Place, PlaceKind
 from sanfang.directory.scopes import Role, get_scope
 
 from . import exports, permissions, queries, scoring, services
@@ -318,6 +318,11 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     for s in subjects:
         s.can_report = rnd.status == Round.Status.OPEN and (
             s.organisation_id in scope.organisation_ids or scope.is_superuser
+        )
+        # Link only what the reader may open: a subject is named, not linked, when its page would 404.
+        s.history_visible = permissions.can_view_history(request.user, s.organisation)
+        s.credit_visible = s.kind == "property_company" and permissions.can_view_credit(
+            request.user, s.organisation
         )
     me = rnd.participants.filter(person=request.user).first()
     counts = rnd.participants.aggregate(n=Count("id"), voted=Count("id", filter=Q(has_voted=True)))
@@ -742,7 +747,14 @@ def public_result(request: HttpRequest, pk: int) -> HttpResponse:
     counts = rnd.objections.aggregate(
         n=Count("id"), answered=Count("id", filter=Q(answered_at__isnull=False))
     )
-    return render(request, "appraisal/public.html", {"round": rnd, "subjects": subjects, "counts": counts})
+    # The objection button leads to the publicity page: offered to a visitor (who signs in first) and to a
+    # signed-in person who may object, never to one for whom that page would be a 404.
+    may_object = not request.user.is_authenticated or permissions.can_object(request.user, rnd)
+    return render(
+        request,
+        "appraisal/public.html",
+        {"round": rnd, "subjects": subjects, "counts": counts, "may_object": may_object},
+    )
 
 
 def _street_for(user, street_id: int) -> Place:
@@ -765,6 +777,9 @@ def circulation(request: HttpRequest, street_id: int, year: int) -> HttpResponse
     """The circulation within the street: a ranking of its communities' subjects (EV-5)."""
     street = _street_for(request.user, street_id)
     groups = queries.circulation_groups(street, year)
+    for group in groups:
+        for row in group["rows"]:
+            row["history_visible"] = permissions.can_view_history(request.user, row["subject"].organisation)
     return render(request, "appraisal/circulation.html", {"street": street, "year": year, "groups": groups})
 
 
@@ -817,10 +832,7 @@ def history(request: HttpRequest, pk: int) -> HttpResponse:
     org = Organisation.objects.select_related("place").filter(pk=pk).first()
     if org is None:
         raise Http404
-    scope = get_scope(request.user)
-    if not (
-        scope.is_superuser or org.pk in scope.organisation_ids or scope.reaches(org.place, roles=Role.STAFF)
-    ) and not (org.kind == OrgKind.PROPERTY_COMPANY and permissions.can_view_credit(request.user, org)):
+    if not permissions.can_view_history(request.user, org):
         raise Http404
     rows = (
         Subject.objects.filter(
@@ -829,4 +841,7 @@ def history(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("round__community")
         .order_by("-round__year", "round__community__path")
     )
-    return render(request, "appraisal/history.html", {"org": org, "rows": rows})
+    can_view_credit = permissions.can_view_credit(request.user, org)
+    return render(
+        request, "appraisal/history.html", {"org": org, "rows": rows, "can_view_credit": can_view_credit}
+    )

@@ -18,6 +18,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from sanfang.core.spreadsheets import neutralise
 from sanfang.directory.naming import Mentions, position_title
 
 from . import services
@@ -193,6 +194,7 @@ def rollup_xlsx(campaign: Campaign, rows: list[dict]) -> bytes:
 
 
 def _save(wb: Workbook) -> bytes:
+    neutralise(wb)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

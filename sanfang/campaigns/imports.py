@@ -20,6 +20,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from sanfang.core.errors import DomainError
+from sanfang.core.spreadsheets import neutralise
 from sanfang.directory import services as directory_services
 from sanfang.directory.models import Organisation, OrgKind, Place, PlaceKind
 
@@ -97,6 +98,7 @@ def template_xlsx() -> bytes:
         )
         help_ws.append([c.label, "是" if c.required else "", hint])
     help_ws.append(["", "", "所有行都检查无误后才会导入；任何一行有错，整批都不导入。"])
+    neutralise(wb)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

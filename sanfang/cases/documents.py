@@ -13,6 +13,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from sanfang.core.spreadsheets import neutralise
+
 
 def case_ledger(cases) -> bytes:
     wb = Workbook()
@@ -61,6 +63,7 @@ def case_ledger(cases) -> bytes:
     for i, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = w
     ws.freeze_panes = "A2"
+    neutralise(wb)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -11,6 +11,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from sanfang.core.spreadsheets import safe_row
+
 from .models import ItemStatus
 
 
@@ -48,24 +50,26 @@ def status_workbook(items, *, today: dt.date) -> bytes:
         overdue = item.is_overdue(today)
         status = _("逾期未公示") if overdue else str(ItemStatus(item.status).label)
         ws.append(
-            [
-                street.name if street else "",
-                community.name if community else "",
-                compound.name,
-                compound.code,
-                item.title,
-                str(item.get_kind_display()),
-                item.organisation.name if item.organisation_id else str(item.get_party_display()),
-                item.period_label,
-                item.due_on,
-                status,
-                timezone.localtime(item.first_published_at).replace(tzinfo=None)
-                if item.first_published_at
-                else None,
-                timezone.localtime(item.changed_at).replace(tzinfo=None) if item.changed_at else None,
-                item.version,
-                _("是") if overdue else "",
-            ]
+            safe_row(
+                [
+                    street.name if street else "",
+                    community.name if community else "",
+                    compound.name,
+                    compound.code,
+                    item.title,
+                    str(item.get_kind_display()),
+                    item.organisation.name if item.organisation_id else str(item.get_party_display()),
+                    item.period_label,
+                    item.due_on,
+                    status,
+                    timezone.localtime(item.first_published_at).replace(tzinfo=None)
+                    if item.first_published_at
+                    else None,
+                    timezone.localtime(item.changed_at).replace(tzinfo=None) if item.changed_at else None,
+                    item.version,
+                    _("是") if overdue else "",
+                ]
+            )
         )
     out = io.BytesIO()
     wb.save(out)
