@@ -92,7 +92,7 @@ def on_unauthenticated(request, exc):
 
 @api.exception_handler(ValidationError)
 def on_django_validation(request, exc: ValidationError):
-    return _error(request, "；".join(exc.messages), 400)
+    return _error(request, _("；").join(exc.messages), 400)
 
 
 @api.exception_handler(HttpError)

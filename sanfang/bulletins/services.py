@@ -221,7 +221,7 @@ def escalate_overdue(*, now: dt.datetime) -> int:
             target=bulletin,
             place=bulletin.community,
             summary=_("逾期未签收，已报告社区党组织：%(orgs)s")
-            % {"orgs": "、".join(o.name for o in missing)},
+            % {"orgs": _("、").join(o.name for o in missing)},
         )
         done += 1
     street_cutoff = now - dt.timedelta(minutes=street_after_minutes())
@@ -242,14 +242,14 @@ def escalate_overdue(*, now: dt.datetime) -> int:
             verb="bulletin.escalate",
             target=bulletin,
             place=bulletin.community,
-            summary=_("仍未签收，已报告街道：%(orgs)s") % {"orgs": "、".join(o.name for o in missing)},
+            summary=_("仍未签收，已报告街道：%(orgs)s") % {"orgs": _("、").join(o.name for o in missing)},
         )
         done += 1
     return done
 
 
 def _escalation_notice(bulletin, missing, people, orgs, *, level: int) -> None:
-    names = "、".join(o.name for o in missing)
+    names = _("、").join(o.name for o in missing)
     due = timezone.localtime(bulletin.ack_due_at).strftime("%Y-%m-%d %H:%M")
     body = _(
         "%(sender)s 发出的%(urgency)s通报“%(title)s”要求于 %(due)s 前签收，%(names)s 至今未签收，请督促处理。"

@@ -360,13 +360,13 @@ def epmc_records_docx(community, start: dt.date, end: dt.date) -> bytes:
             people.append(mentions.name(p, title))
         if a.other_participants:
             people.append(a.other_participants)
-        doc.add_paragraph(_("参加人员：%(people)s") % {"people": "、".join(people)})
+        doc.add_paragraph(_("参加人员：%(people)s") % {"people": _("、").join(people)})
         doc.add_paragraph(_("活动内容：%(content)s") % {"content": a.content})
         if a.outcome:
             doc.add_paragraph(_("活动成效：%(outcome)s") % {"outcome": a.outcome})
         files = [f.name for f in a.attachments.all()]
         if files:
-            doc.add_paragraph(_("附件：%(files)s") % {"files": "、".join(files)})
+            doc.add_paragraph(_("附件：%(files)s") % {"files": _("、").join(files)})
     return _docx_bytes(doc)
 
 
@@ -392,8 +392,8 @@ def rollup_docx(campaign: Campaign, rows: list[dict]) -> bytes:
         _("%(n)d 个街道（乡镇）报送了进展报告%(late)s%(missing)s。")
         % {
             "n": len(submitted),
-            "late": _("，其中逾期报送：%(names)s") % {"names": "、".join(late)} if late else "",
-            "missing": _("；未报送：%(names)s") % {"names": "、".join(missing)} if missing else "",
+            "late": _("，其中逾期报送：%(names)s") % {"names": _("、").join(late)} if late else "",
+            "missing": _("；未报送：%(names)s") % {"names": _("、").join(missing)} if missing else "",
         }
     )
     keys = ["compounds", "surveyed", "in_scope", "investigated", "problems", "rectified"]

@@ -315,7 +315,7 @@ def submit_survey(*, actor, survey: CompoundSurvey, version: int | None = None) 
         if getattr(survey, f) in (None, "")
     ]
     if missing:
-        raise RuleViolation(_("请先填写：%(fields)s。") % {"fields": "、".join(missing)})
+        raise RuleViolation(_("请先填写：%(fields)s。") % {"fields": _("、").join(missing)})
     if survey.management_mode == ManagementMode.PROFESSIONAL and not survey.fee_standard:
         raise RuleViolation(_("专业化物业服务小区请填写收费标准。"), field="fee_standard")
     survey.status = SurveyStatus.SUBMITTED
@@ -832,7 +832,7 @@ def submit_report(*, actor, report: ProgressReport, version: int | None = None) 
         if not getattr(report, f).strip()
     ]
     if missing:
-        raise RuleViolation(_("以下内容必须填写：%(fields)s。") % {"fields": "、".join(missing)})
+        raise RuleViolation(_("以下内容必须填写：%(fields)s。") % {"fields": _("、").join(missing)})
     now = timezone.now()
     report.stats = stats_for(report.campaign, report.street)
     report.submitted_at, report.submitted_by = now, actor

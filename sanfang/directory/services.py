@@ -261,7 +261,7 @@ def register_resident(
     try:
         validate_password(password, person)
     except ValidationError as exc:
-        raise RuleViolation("；".join(exc.messages), field="password") from exc
+        raise RuleViolation(_("；").join(exc.messages), field="password") from exc
     person.set_password(password)
     try:
         person.save()

@@ -356,7 +356,7 @@ def place_add_child(request: HttpRequest, code: str) -> HttpResponse:
     form = PlaceForm(request.POST)
     if not form.is_valid():
         messages.error(
-            request, _("请检查填写的内容：") + "；".join(f"{k}: {v[0]}" for k, v in form.errors.items())
+            request, _("请检查填写的内容：") + _("；").join(f"{k}: {v[0]}" for k, v in form.errors.items())
         )
         return redirect("directory:place", code=code)
     data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}

@@ -106,7 +106,7 @@ def choice(value, options: dict, label: str) -> str:
             return key
     raise RuleViolation(
         _("%(label)s 只能是：%(options)s。")
-        % {"label": label, "options": "、".join(str(v) for v in options.values())}
+        % {"label": label, "options": _("、").join(str(v) for v in options.values())}
     )
 
 

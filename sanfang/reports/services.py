@@ -265,7 +265,7 @@ def mark_received(*, actor, report: Report, now: dt.datetime | None = None) -> l
         actor=actor,
         verb="report.receive",
         target=report,
-        summary="、".join(r.organisation.name for r in rows),
+        summary=_("、").join(r.organisation.name for r in rows),
     )
     return rows
 
