@@ -247,6 +247,7 @@ def list_standards(request, limit: int = 50, offset: int = 0):
         .order_by("street__path", "-number")
     )
     limit = max(1, min(limit, 200))
+    offset = max(0, offset)  # a negative offset is no page at all (and no slice Django takes)
     return [_standard_out(s, with_criteria=False) for s in qs[offset : offset + limit]]
 
 
@@ -324,6 +325,7 @@ def list_rounds(
     if status:
         qs = qs.filter(status=status)
     limit = max(1, min(limit, 200))
+    offset = max(0, offset)  # a negative offset is no page at all (and no slice Django takes)
     return [_round_out(r, r.n, r.v) for r in qs[offset : offset + limit]]
 
 

@@ -122,6 +122,7 @@ def list_bulletins(request, box: str = "all", pending: bool = False, limit: int 
     if pending:
         qs = qs.unacknowledged()
     limit = max(1, min(limit, 200))
+    offset = max(0, offset)  # a negative offset is no page at all (and no slice Django takes)
     return [_out(b) for b in qs[offset : offset + limit]]
 
 

@@ -435,6 +435,7 @@ def list_surveys(
         qs = qs.filter(status=status)
     qs = qs.select_related("compound", "community", "street").order_by("compound__code", "id")
     limit = max(1, min(limit, MAX_LIMIT))
+    offset = max(0, offset)  # a negative offset is no page at all (and no slice Django takes)
     return [_survey_out(s) for s in qs[offset : offset + limit]]
 
 
@@ -588,6 +589,7 @@ def list_activities(request, community_code: str, limit: int = 50, offset: int =
         .select_related("community")
         .prefetch_related("participants", "attachments")
     )
+    offset = max(0, offset)  # a negative offset is no page at all (and no slice Django takes)
     return [_activity_out(a) for a in qs[offset : offset + limit]]
 
 

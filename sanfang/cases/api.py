@@ -322,6 +322,7 @@ def list_cases(
     if overdue:
         qs = qs.overdue(today)
     limit = max(1, min(limit, 200))
+    offset = max(0, offset)  # a negative offset is no page at all (and no slice Django takes)
     return [_list_out(c, today) for c in qs.order_by("-created_at", "-id")[offset : offset + limit]]
 
 
@@ -515,6 +516,7 @@ def list_summonses(request, show: str = "open", limit: int = 100, offset: int = 
     elif show == "overdue":
         qs = qs.overdue()
     limit = max(1, min(limit, 500))
+    offset = max(0, offset)  # a negative offset is no page at all (and no slice Django takes)
     return [_summons_out(s) for s in qs.order_by("-issued_at", "-id")[offset : offset + limit]]
 
 
@@ -662,6 +664,7 @@ def _matter_out(m: MajorMatter) -> MatterOut:
 @router.get("/matters/", response=list[MatterOut], summary="重大事项列表")
 def list_matters(request, limit: int = 50, offset: int = 0):
     limit = max(1, min(limit, 200))
+    offset = max(0, offset)  # a negative offset is no page at all (and no slice Django takes)
     qs = permissions.matters_visible_to(request.user).order_by("-created_at", "-id")[offset : offset + limit]
     return [_matter_out(m) for m in qs]
 

@@ -80,6 +80,7 @@ def list_places(
     if q:
         qs = qs.filter(name__icontains=q)
     limit = max(1, min(limit, 500))
+    offset = max(0, offset)  # a negative offset is no page at all (and no slice Django takes)
     return [_place_out(p) for p in qs[offset : offset + limit]]
 
 

@@ -361,6 +361,7 @@ def list_meetings(
     if status:
         qs = qs.filter(status=status)
     limit = max(1, min(limit, 200))
+    offset = max(0, offset)  # a negative offset is no page at all (and no slice Django takes)
     return [_meeting_out(m) for m in qs.order_by("-date", "-id")[offset : offset + limit]]
 
 
@@ -515,6 +516,7 @@ def list_items(
     if status:
         qs = qs.filter(status=status)
     limit = max(1, min(limit, 200))
+    offset = max(0, offset)  # a negative offset is no page at all (and no slice Django takes)
     return [_item_out(i) for i in qs.order_by("-raised_at", "-id")[offset : offset + limit]]
 
 
@@ -641,6 +643,7 @@ def list_resolutions(
     elif state in Resolution.Status.values:
         qs = qs.filter(status=state)
     limit = max(1, min(limit, 200))
+    offset = max(0, offset)  # a negative offset is no page at all (and no slice Django takes)
     return [_res_out(r) for r in qs.order_by("due_on", "id")[offset : offset + limit]]
 
 

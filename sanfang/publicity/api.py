@@ -262,6 +262,7 @@ def list_items(
     if overdue:
         qs = qs.overdue(today)
     limit = max(1, min(limit, 500))
+    offset = max(0, offset)  # a negative offset is no page at all (and no slice Django takes)
     return [_item_out(i, today) for i in qs[offset : offset + limit]]
 
 

@@ -194,6 +194,7 @@ def list_reports(request, type: str = "", unanswered: bool = False, limit: int =
     if unanswered:
         qs = qs.with_unanswered()
     limit = max(1, min(limit, 200))
+    offset = max(0, offset)  # a negative offset is no page at all (and no slice Django takes)
     return [_out(r) for r in qs[offset : offset + limit]]
 
 

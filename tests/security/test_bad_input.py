@@ -381,3 +381,27 @@ def test_spreadsheet_exports_neutralise_cells_that_begin_a_formula(security_worl
                     texts.append(cell.value)
                     assert not cell.value.startswith(FORMULA_PREFIXES), f"{sheet.title}!{cell.coordinate}"
     assert texts
+
+
+# --- paging -------------------------------------------------------------------------------------------------
+
+
+def _paged_operations():
+    from .routes import api_operations, openapi
+
+    out = []
+    for op in api_operations():
+        spec = openapi()["paths"][op.path][op.method.lower()]
+        names = {p["name"] for p in spec.get("parameters", []) if p["in"] == "query"}
+        if op.method == "GET" and "offset" in names and not op.params:
+            out.append(op)
+    return out
+
+
+@pytest.mark.parametrize("operation", _paged_operations(), ids=lambda op: op.key)
+def test_a_negative_offset_or_absurd_limit_on_a_list_is_never_a_server_error(security_world, operation):
+    """Found by fuzzing: `?offset=-1` made Django's queryset slicing raise (a 500) on every paged list."""
+    headers = _bearer(security_world.world.county_official)
+    for query in ("offset=-1", "offset=-16382325&limit=409", "limit=-5", "limit=99999999999"):
+        response = _client().get(f"{operation.path}?{query}", **headers)
+        assert response.status_code < 500, query
