@@ -14,7 +14,7 @@ from sanfang.campaigns import services
 from sanfang.campaigns.models import Conclusion
 
 from .conftest import activate, guide_shot
-from .journeys import assert_accessible, sign_in_as, tidy_world
+from .journeys import assert_accessible, assert_large_type_fits, sign_in_as, tidy_world
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -147,3 +147,13 @@ def test_county_reads_the_campaign_overview(page, viewport, campaign_world):
     assert "成立专班逐一核查收费公示" in text and world.street_a.name in text
     assert_accessible(page)
     guide_shot(page, f"guide-county-street-report-{device}")
+
+
+@pytest.mark.parametrize("viewport", ["phone"], indirect=True)
+def test_large_type_mode_fits_the_campaign_overview_on_a_phone(page, viewport, campaign_world):
+    """Issue 8 item 2: 长者模式 on the county's pages: at least 1.25x type, nothing wider than the phone."""
+    world, campaign = campaign_world
+    sign_in_as(page, "phone", world.county_official)
+    for path in ("/campaigns/", f"/campaigns/{campaign.pk}/"):
+        page.goto(path)
+        assert_large_type_fits(page)

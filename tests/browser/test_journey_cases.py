@@ -14,7 +14,7 @@ from sanfang.cases import services
 from sanfang.cases.models import Case, CaseClass, Category, Rating, Status
 
 from .conftest import activate, enter_text, guide_shot, tab_to
-from .journeys import assert_accessible, decode_qr, jpeg_photo, sign_in_as, tidy_world
+from .journeys import assert_accessible, assert_large_type_fits, decode_qr, jpeg_photo, sign_in_as, tidy_world
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -260,3 +260,27 @@ def test_routine_case_is_solved_by_the_three_parties_and_rated(page, viewport, j
     text = page.locator("main").inner_text()
     assert re.search("已关闭|已办结", text) and "13900003333" not in text
     assert_accessible(page)
+
+
+@pytest.mark.parametrize("viewport", ["phone"], indirect=True)
+def test_large_type_mode_fits_every_cases_journey_page_on_a_phone(page, viewport, journey_world):
+    """Issue 8 item 2: 长者模式 raises the type by at least a quarter with nothing cut off, on each page the cases
+    journeys visit (board, report form, follow page, triage queue, case page)."""
+    world = journey_world
+    case = services.submit_case(
+        actor=None,
+        compound=world.compound_a1,
+        category=Category.FACILITIES,
+        title="",
+        description="1栋电梯按钮失灵，老人上下楼困难。",
+        reporter_contact="13900004444",
+    )
+    for path in (f"/b/{world.compound_a1.code}", f"/cases/report/{world.compound_a1.code}/"):
+        page.goto(path)
+        assert_large_type_fits(page)
+    page.goto(f"/cases/follow/{case.follow_token}/")
+    assert_large_type_fits(page)
+    sign_in_as(page, "phone", world.rc_member)
+    for path in ("/cases/?view=org&status=new", f"/cases/{case.pk}/"):
+        page.goto(path)
+        assert_large_type_fits(page)
