@@ -201,10 +201,14 @@ def multipart(fields: dict, files: dict) -> tuple[bytes, str]:
     return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
 
-def sequential(port: int, req: Request, n: int, warmup: int = 3) -> dict:
+def sequential(port: int, req: Request, n: int, warmup: int = 3, max_seconds: float = 45) -> dict:
+    """n requests after the warm-up, or fewer if they take longer than max_seconds (at least 5)."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
     times, errors = [], 0
+    deadline = time.monotonic() + max_seconds
     for i in range(warmup + n):
+        if i >= warmup + 5 and time.monotonic() > deadline:
+            break
         t0 = time.perf_counter()
         try:
             response, _ = fetch(port, req, conn)
@@ -223,7 +227,7 @@ def sequential(port: int, req: Request, n: int, warmup: int = 3) -> dict:
     return {
         "median_ms": statistics.median(times),
         "p95_ms": times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))],
-        "n": n,
+        "n": len(times),
         "seq_errors": errors,
     }
 
@@ -322,6 +326,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--reuse", action="store_true", help="reuse an already generated database")
     p.add_argument("--keep", action="store_true", help="keep the databases afterwards")
     p.add_argument("--no-peer", action="store_true")
+    p.add_argument(
+        "--peer-tickets",
+        type=int,
+        default=0,
+        help="tickets for the peer (default: as many as Sanfang's cases)",
+    )
+    p.add_argument("--tally-runs", type=int, default=3)
     args = p.parse_args(argv)
 
     started = time.monotonic()
@@ -385,8 +396,39 @@ def main(argv: list[str] | None = None) -> int:
     results["machine"]["load_after"] = os.getloadavg()
     from bench.report import write
 
-    print(write(results, RESULTS))
+    text = write(results, RESULTS)
+    profile_misses(results, env)
+    print(text)
     return 0
+
+
+PROFILED = {  # target (start of its name) -> the Sanfang operation to profile when it is missed
+    "public board": "public board",
+    "public case": "public case",
+    "staff list": "staff list",
+    "REST one": "REST one",
+    "REST list": "REST list",
+    "street overview": "street overview (warm)",
+}
+
+
+def profile_misses(results: dict, env: dict) -> None:
+    """A pyinstrument profile of each missed request target, beside the table (the tally profiles itself)."""
+    spec = results.get("profile_spec")
+    if not spec:
+        return
+    done = set()
+    for t in results.get("targets", []):
+        op = next((o for k, o in PROFILED.items() if t["target"].startswith(k)), None)
+        if t["result"] != "MISS" or op is None or op in done:
+            continue
+        done.add(op)
+        name = "profile-" + re.sub(r"[^a-z]+", "-", op.lower()).strip("-") + ".txt"
+        try:
+            run_json([sys.executable, "-m", "bench.inproc", "profile", spec, op, str(RESULTS / name)], env)
+            log(f"profiled {op}: bench/results/{name}")
+        except RuntimeError as exc:
+            log(f"could not profile {op}: {exc}")
 
 
 def run_peer(args, base_env: dict, found: dict, rows: list, results: dict) -> None:
@@ -411,7 +453,7 @@ def run_peer(args, base_env: dict, found: dict, rows: list, results: dict) -> No
     from bench.inproc import photo_bytes
 
     jpeg = photo_bytes()
-    total = found["cases_total"]
+    total = args.peer_tickets or found["cases_total"]
     stages = [min(PEER_LIST_AT, total), total] if total > PEER_LIST_AT else [total]
     results["peer"] = {"package": PEER_REQUIREMENTS[0]}
     for stage in stages:
@@ -569,7 +611,9 @@ def run_sanfang(args, env: dict, found: dict, rows: list, results: dict) -> None
             row.setdefault("peak_rss_mb", server.peak)
     log("sanfang: tally")
     profile = RESULTS / "profile-tally.txt"
-    tally = run_json([py, "-m", "bench.inproc", "tally", str(found["round_pk"]), "3", str(profile)], env)
+    tally = run_json(
+        [py, "-m", "bench.inproc", "tally", str(found["round_pk"]), str(args.tally_runs), str(profile)], env
+    )
     rows.append(
         {"system": "sanfang", "op": "tally of a round", "median_ms": tally["median_s"] * 1000,
          "p95_ms": max(tally["runs"]) * 1000, "n": len(tally["runs"]), "data": f"{found['round_ballots']:,} ballots",
