@@ -169,9 +169,12 @@ def _erase(person: Person) -> dict[str, int]:
     counts["residencies"] = Residency.objects.filter(person=person).delete()[0]
     counts["messages"] = Message.objects.filter(recipient=person).delete()[0]
     if person.email:
-        counts["deliveries"] = Delivery.objects.filter(address=person.email).update(
-            address="", body="", status=Delivery.Status.FAILED, last_error="erased"
+        # Unsent e-mails to them are cancelled; the log of sent ones keeps only that something was sent.
+        to_them = Delivery.objects.filter(channel=Delivery.Channel.EMAIL, address=person.email)
+        to_them.filter(status__in=[Delivery.Status.PENDING, Delivery.Status.SENDING]).update(
+            status=Delivery.Status.FAILED, last_error="cancelled: the recipient erased their account"
         )
+        counts["deliveries"] = to_them.update(address="", body="")
     counts["api_tokens"] = ApiToken.objects.filter(person=person).delete()[0]
     person.name = ERASED_NAME
     person.username = None

@@ -261,3 +261,20 @@ def test_reporter_is_not_shown_at_all_to_residents_or_the_public(world, client):
     cases.classify_case(actor=world.epmc_lead, case=case, case_class="routine")
     public = client.get(reverse("cases:public", args=[case.tracking_no])).content.decode()
     assert "1391234" not in public and "王小明" not in public and "5678" not in public
+
+
+def test_erasure_cancels_unsent_emails_to_the_person_and_blanks_the_log_of_sent_ones(world):
+    from sanfang.core.models import Delivery
+
+    resident = world.resident
+    Person.objects.filter(pk=resident.pk).update(email="wang@example.cn")
+    resident.refresh_from_db()
+    sent = Delivery.objects.create(
+        key="e1", channel="email", address=resident.email, subject="s", body="您的问题已办结", status="sent"
+    )
+    pending = Delivery.objects.create(key="e2", channel="email", address=resident.email, subject="s", body="b")
+    privacy.erase_person(actor=resident, person=resident, password=PASSWORD)
+    sent.refresh_from_db()
+    pending.refresh_from_db()
+    assert (sent.status, sent.address, sent.body) == ("sent", "", "")
+    assert (pending.status, pending.address, pending.body) == ("failed", "", "")
