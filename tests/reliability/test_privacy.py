@@ -272,7 +272,9 @@ def test_erasure_cancels_unsent_emails_to_the_person_and_blanks_the_log_of_sent_
     sent = Delivery.objects.create(
         key="e1", channel="email", address=resident.email, subject="s", body="您的问题已办结", status="sent"
     )
-    pending = Delivery.objects.create(key="e2", channel="email", address=resident.email, subject="s", body="b")
+    pending = Delivery.objects.create(
+        key="e2", channel="email", address=resident.email, subject="s", body="b"
+    )
     privacy.erase_person(actor=resident, person=resident, password=PASSWORD)
     sent.refresh_from_db()
     pending.refresh_from_db()
