@@ -41,6 +41,11 @@ def get_campaign_for(user, pk: int) -> Campaign:
 # --- surveys ---------------------------------------------------------------------------------------------------
 
 
+def can_view_place(user, place) -> bool:
+    """Whether the person may open a street's or community's campaign page (breadcrumbs link only then)."""
+    return _su(user) or get_scope(user).has_role(*SURVEY_VIEWERS, at=place)
+
+
 def can_view_survey(user, survey: CompoundSurvey) -> bool:
     return _su(user) or get_scope(user).has_role(*SURVEY_VIEWERS, at=survey.compound)
 

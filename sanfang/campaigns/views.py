@@ -162,7 +162,7 @@ def place_view(request, pk: int, code: str):
     if not place.is_within(campaign.county):
         raise Http404
     scope = get_scope(request.user)
-    if not (scope.is_superuser or scope.has_role(*permissions.SURVEY_VIEWERS, at=place)):
+    if not permissions.can_view_place(request.user, place):
         raise Http404
     surveys = {
         s.compound_id: s
@@ -197,6 +197,8 @@ def place_view(request, pk: int, code: str):
         "can_fill": permissions.can_fill_survey_at(request.user, place) and campaign.is_open,
         "can_review_street": scope.is_superuser or scope.has_role(Role.STREET, at=place),
         "can_review_county": scope.is_superuser or scope.has_role(Role.COUNTY, at=place),
+        "can_view_parent": place.kind == PlaceKind.COMMUNITY
+        and permissions.can_view_place(request.user, place.parent),
     }
     if place.kind == PlaceKind.STREET:
         stats = services.stats_by(campaign, "community", within=place)
@@ -361,6 +363,8 @@ def survey_detail(request, pk: int):
             "can_review": can_review,
             "review_form": forms.ReviewForm(initial={"version": survey.version}) if can_review else None,
             "can_adjust_scope": permissions.can_adjust_scope(request.user, survey),
+            "can_view_street": permissions.can_view_place(request.user, survey.street),
+            "can_view_community": permissions.can_view_place(request.user, survey.community),
             "scope_form": forms.ScopeForm(initial={"in_scope": "0" if survey.in_scope else "1"}),
             "reviews": survey.reviews.select_related("by"),
             "investigation": investigation,
@@ -658,6 +662,7 @@ def report_detail(request, pk: int):
             "form": form,
             "stats": [(services.STAT_LABELS[k], stats.get(k, 0)) for k in services.STAT_LABELS],
             "overdue": services.is_report_overdue(report),
+            "can_view_street": permissions.can_view_place(request.user, report.street),
         },
     )
 

@@ -265,6 +265,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_give_opinion": bool(mine) and report.status != Status.CLOSED,
             "can_answer": can_answer,
             "can_close": can_answer and report.status != Status.CLOSED,
+            # The follow-up form opens only for someone who may file this type of report for the compound.
+            "can_follow_up": not report.is_oral
+            and bool(permissions.reporting_orgs_for(request.user, report.compound, report.type)),
             "can_propose": permissions.can_propose_agenda(request.user, report)
             and not report.agenda_proposed_at,
             "gate": services.major_matter_for(report),
