@@ -9,12 +9,13 @@ from __future__ import annotations
 import random
 
 import pytest
+from django.apps import apps
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from bench import generate
+from bench import generate, loader
 from sanfang.cases import services as cases
 from sanfang.cases.models import Case, Feedback, Status
 from sanfang.directory.models import Person
@@ -40,6 +41,8 @@ def more_cases(city, n: int) -> None:
     city.shape = generate.Shape(**{**shape.__dict__, "cases": n})
     generate.build_cases(city, random.Random(n))
     city.shape = shape
+    # The generator writes explicit ids; PostgreSQL's sequences must move past them before the ORM inserts again.
+    loader.reset_sequences(list(apps.get_app_config("cases").get_models()))
 
 
 @pytest.fixture

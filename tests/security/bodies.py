@@ -23,7 +23,24 @@ def _resolve(schema: dict) -> dict:
     return schema
 
 
-def example(schema: dict, depth: int = 0):
+# Reference fields point at the first row of their table, whatever the database's id sequences say (PostgreSQL
+# does not rewind them between tests, so a literal 1 would name nothing there and every probe would be a 404).
+PERSON_FIELDS = {"person_id", "convener_id"}
+ORGANISATION_FIELDS = {"to_org_id", "owner_id", "organisation_id", "sender_org_id", "reporting_org_id"}
+
+
+def _first_pk(name: str) -> int | None:
+    from sanfang.directory.models import Organisation, Person
+
+    model = Person if name in PERSON_FIELDS else Organisation if name in ORGANISATION_FIELDS else None
+    if model is None:
+        return None
+    return model.objects.order_by("pk").values_list("pk", flat=True).first()
+
+
+def example(schema: dict, depth: int = 0, name: str = ""):
+    if name and (pk := _first_pk(name)) is not None:
+        return pk
     schema = _resolve(schema)
     if "default" in schema:
         return schema["default"]
@@ -35,7 +52,7 @@ def example(schema: dict, depth: int = 0):
             return {}
         required = schema.get("required", [])
         return {
-            name: example(sub, depth + 1)
+            name: example(sub, depth + 1, name)
             for name, sub in schema.get("properties", {}).items()
             if name in required
         }
