@@ -147,6 +147,27 @@ class World:
     admin: Person
 
 
+# The persona attributes of a `World`: every role, in and out of scope (tests parametrize over them).
+PERSONAS = (
+    "county_official",
+    "street_official",
+    "other_street_official",
+    "party_secretary",
+    "compound_party_head",
+    "rc_member",
+    "epmc_lead",
+    "oc_member",
+    "company_head",
+    "company_staff",
+    "other_company_head",
+    "grid_worker",
+    "department_officer",
+    "resident",
+    "other_resident",
+    "admin",
+)
+
+
 def make_world() -> World:
     county = make_place(PlaceKind.COUNTY, name="阳新县", code="420222")
     street_a = make_place(PlaceKind.STREET, county, name="兴国镇")

@@ -12,30 +12,14 @@ from dataclasses import dataclass, field
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from sanfang.core.testing import PERSONAS as WORLD_PERSONAS
 from sanfang.core.testing import XSS, World, make_resident, make_world
 
 # A Thursday in December 2026: the appraisal round is open, meetings and deadlines fall on working days.
 NOW = dt.datetime(2026, 12, 10, 10, 0, tzinfo=dt.UTC)
 
-PERSONAS = (
-    "admin",
-    "county_official",
-    "street_official",
-    "other_street_official",
-    "party_secretary",
-    "compound_party_head",
-    "rc_member",
-    "epmc_lead",
-    "oc_member",
-    "company_head",
-    "company_staff",
-    "other_company_head",
-    "grid_worker",
-    "department_officer",
-    "resident",
-    "other_resident",
-    "anonymous",
-)
+# The matrix columns, in this order: the administrator, every persona of the world, then anonymous.
+PERSONAS = ("admin", *(p for p in WORLD_PERSONAS if p != "admin"), "anonymous")
 
 
 @dataclass

@@ -11,28 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from sanfang.core.testing import PASSWORD
+from sanfang.core.testing import PASSWORD, PERSONAS
 
 pytestmark = pytest.mark.django_db
-
-PERSONAS = [
-    "county_official",
-    "street_official",
-    "other_street_official",
-    "party_secretary",
-    "compound_party_head",
-    "rc_member",
-    "epmc_lead",
-    "oc_member",
-    "company_head",
-    "company_staff",
-    "other_company_head",
-    "grid_worker",
-    "department_officer",
-    "resident",
-    "other_resident",
-    "admin",
-]
 
 
 def test_healthz_checks_the_database(client):

@@ -10,29 +10,12 @@ from __future__ import annotations
 
 import pytest
 
-from sanfang.core.testing import appoint, make_org, make_person, make_place, make_resident
+from sanfang.core.testing import PERSONAS, appoint, make_org, make_person, make_place, make_resident
 from sanfang.directory.models import OrgKind, PlaceKind, Position
 
 pytestmark = pytest.mark.django_db
 
-ALL = [
-    "county_official",
-    "street_official",
-    "other_street_official",
-    "party_secretary",
-    "compound_party_head",
-    "rc_member",
-    "epmc_lead",
-    "oc_member",
-    "company_head",
-    "company_staff",
-    "other_company_head",
-    "grid_worker",
-    "department_officer",
-    "resident",
-    "other_resident",
-    "admin",
-]
+ALL = list(PERSONAS)
 OUTSIDERS_OF_A1 = {"other_street_official", "other_company_head", "other_resident"}
 REACH_A1 = [p for p in ALL if p not in OUTSIDERS_OF_A1]
 # Staff whose scope reaches compound A1 see internal data there (masked phones, pending residents).
