@@ -222,7 +222,9 @@ def merge(path: Path, language: str, messages: list[Message], *, keep_obsolete: 
         elif entry.msgid_plural:  # became singular
             entry.msgstr = entry.msgstr_plural.get(0, "")
             entry.msgid_plural, entry.msgstr_plural = "", {}
-        entry.occurrences = list(message.occurrences)
+        # File names only, like ``--add-location=file``: line numbers would rewrite every catalogue on each edit
+        # and make parallel branches collide in the .po files.
+        entry.occurrences = [(ref, "") for ref in dict.fromkeys(ref for ref, _ in message.occurrences)]
         if "fuzzy" not in entry.flags:
             entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
         entry.comment = "\n".join(message.comments)
