@@ -13,7 +13,7 @@ from django.utils import timezone
 from sanfang.core.demo import DemoContext
 from sanfang.directory.services import convener_for
 
-from . import services
+from . import services, tally
 from .models import Ballot, CreditEntry, Level, Objection, Participant, Round, Scale
 
 NEIGHBOURS = 4
@@ -56,9 +56,10 @@ def _past_round(ctx: DemoContext, community, year: int, objection: bool) -> Roun
     participants = list(rnd.participants.all())
     voters = [p for p in participants if rng.random() < 0.85] or participants[:1]
     bias = rng.random()
-    Ballot.objects.bulk_create(
+    ballots = Ballot.objects.bulk_create(
         [Ballot(round=rnd, channel=Ballot.Channel.LINK, answers=_answers(rnd, rng, bias)) for _ in voters]
     )
+    tally.add_counts(rnd.pk, tally.count_answers(b.answers for b in ballots))  # bulk, so counted here
     Participant.objects.filter(pk__in=[p.pk for p in voters]).update(has_voted=True)
     services.record_meeting(
         actor=head.person,

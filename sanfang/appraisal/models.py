@@ -406,6 +406,41 @@ class Ballot(models.Model):
         return str(_("匿名选票"))
 
 
+class BallotTally(models.Model):
+    """Running counts of a round's ballots, kept in the same transaction as each ballot is cast (issue 9).
+
+    One row per (subject, criterion, answer value) with how many ballots gave that answer, plus one row per
+    subject with `criterion` empty counting the ballots that answered for it. Nothing here refers to a voter
+    or a time; the rows are read only when the round closes and by the recount that checks them against
+    the ballots (`tally.py`), never shown while voting is open (EV-3).
+    """
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="tallies")
+    subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="+")
+    criterion = models.ForeignKey(Criterion, null=True, on_delete=models.CASCADE, related_name="+")
+    value = models.CharField(max_length=32, blank=True)
+    n = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("计票汇总")
+        verbose_name_plural = _("计票汇总")
+        ordering = ["round", "subject", "criterion", "value"]
+        constraints = [
+            # The conflict targets of the increments in tally.py: one row per answer, one per subject.
+            models.UniqueConstraint(
+                fields=["subject", "criterion", "value"],
+                condition=Q(criterion__isnull=False),
+                name="ballot_tally_answer_once",
+            ),
+            models.UniqueConstraint(
+                fields=["subject"], condition=Q(criterion__isnull=True), name="ballot_tally_subject_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject_id}/{self.criterion_id}/{self.value}: {self.n}"
+
+
 class PaperEntry(models.Model):
     """One clerk's entry of a paper ballot sheet; two entries by two different clerks must match (EV-3)."""
 

@@ -7,8 +7,10 @@ weights and its "drop highest and lowest" option; objective indicators may be bl
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from .models import Criterion, Level, Scale, Standard
 
@@ -61,12 +63,12 @@ def empty_distribution(criterion: Criterion) -> dict:
     return {"scale": Scale.LEVELS, "counts": dict.fromkeys(Level.values, 0)}
 
 
-def add_answer(dist: dict, value) -> None:
-    """Count one answer; a score list is left unsorted (call `finish` once all answers are in: issue 9)."""
+def add_answer(dist: dict, value, n: int = 1) -> None:
+    """Count an answer n times; a score list is left unsorted (call `finish` once all answers are in: issue 9)."""
     if dist["scale"] == Scale.SCORE:
-        dist["scores"].append(float(value))
+        dist["scores"].extend([float(value)] * n)
     else:
-        dist["counts"][value] = dist["counts"].get(value, 0) + 1
+        dist["counts"][value] = dist["counts"].get(value, 0) + n
 
 
 def finish(dist: dict) -> dict:
@@ -76,23 +78,33 @@ def finish(dist: dict) -> dict:
     return dist
 
 
-def points_list(criterion: Criterion, dist: dict) -> list[float]:
-    """All answers of a criterion as points, ascending."""
+def points_counts(criterion: Criterion, dist: dict) -> list[tuple[float, int]]:
+    """All answers of a criterion as (points, how many), ascending: a level round of 100,000 ballots has three
+    pairs, not 100,000 numbers (issue 9)."""
+    counts: Counter[float] = Counter()
     if dist["scale"] == Scale.SCORE:
-        return sorted(float(v) for v in dist.get("scores", []))
-    values: list[float] = []
-    for level, n in dist.get("counts", {}).items():
-        values.extend([criterion.points_for(level)] * int(n))
-    return sorted(values)
+        counts.update(float(v) for v in dist.get("scores", []))
+    else:
+        for level, n in dist.get("counts", {}).items():
+            if int(n):
+                counts[criterion.points_for(level)] += int(n)
+    return sorted(counts.items())
 
 
 def criterion_mean(criterion: Criterion, dist: dict, drop_extremes: bool) -> float | None:
-    values = points_list(criterion, dist)
-    if drop_extremes and len(values) >= 3:
-        values = values[1:-1]
-    if not values:
+    """The mean of the answers' points, without one highest and one lowest if asked and there are 3 or more.
+
+    Summed exactly (Decimal): the same answers give the same mean whatever order they were counted in.
+    """
+    pairs = [[Decimal(repr(p)), n] for p, n in points_counts(criterion, dist)]
+    total_n = sum(n for _p, n in pairs)
+    if drop_extremes and total_n >= 3:
+        pairs[0][1] -= 1
+        pairs[-1][1] -= 1
+        total_n -= 2
+    if not total_n:
         return None
-    return sum(values) / len(values)
+    return float(sum((p * n for p, n in pairs), Decimal(0)) / total_n)
 
 
 @dataclass

@@ -33,7 +33,7 @@ from sanfang.directory.models import (
 )
 from sanfang.directory.services import convener_for, head_of
 
-from . import permissions, scoring
+from . import permissions, scoring, tally
 from .models import (
     AppliesTo,
     Ballot,
@@ -749,6 +749,7 @@ def cast_ballot(*, participant: Participant, answers: dict) -> None:
         raise RuleViolation(_("您已经投过票了，每人只能投一次。"))
     clean = validate_answers(rnd, answers)
     Ballot.objects.create(round=rnd, channel=Ballot.Channel.LINK, answers=clean)
+    tally.count_ballot(rnd.pk, clean)
     participant.has_voted = True
     participant.token_digest = ""  # one-time link
     participant.save(update_fields=["has_voted", "token_digest"])
@@ -809,6 +810,7 @@ def enter_paper_ballot(*, actor, round: Round, sheet_no: str, answers: dict) -> 
     if rnd.ballots.count() >= voted:
         raise RuleViolation(_("选票数将超过已投票人数：请先在参评名单中登记交回纸质票的人员。"))
     Ballot.objects.create(round=rnd, channel=Ballot.Channel.PAPER, paper_sheet=sheet_no, answers=clean)
+    tally.count_ballot(rnd.pk, clean)
     PaperEntry.objects.filter(round=rnd, sheet_no=sheet_no).delete()
     audit.record(
         actor=None,
@@ -974,18 +976,9 @@ def _rank(subjects: list[Subject]) -> None:
             s.rank = rank
 
 
-@transaction.atomic
-def close_round(*, actor, round: Round, version: int | None = None) -> Round:
-    """The party organisation closes the ballot; distributions, indicators and preliminary results are fixed."""
-    rnd = _open(round)
-    if not permissions.can_close_round(actor, rnd):
-        raise PermissionDenied
-    _check_version(rnd, version, _("本轮评议已被他人修改，请刷新后再试。"))
-    if not rnd.ballots.exists():
-        raise RuleViolation(_("还没有收到任何选票，不能结束测评。"))
-    pending = PaperEntry.objects.filter(round=rnd).values("sheet_no").distinct().count()
-    if pending:
-        raise RuleViolation(_("还有 %(n)d 张纸质票未完成两次一致录入。") % {"n": pending})
+def _fix_results(rnd: Round) -> int:
+    """Distributions, indicators, scores and ranks of every subject, from the counts kept as ballots were cast
+    (tally.py), not from a walk over every ballot (issue 9). Returns the number of ballots."""
     criteria = list(rnd.standard.criteria.all())
     leaf_list = scoring.leaves(criteria)
     subjects = list(rnd.subjects.select_related("organisation", "round__community"))
@@ -994,17 +987,14 @@ def close_round(*, actor, round: Round, version: int | None = None) -> Round:
         for s in subjects
     }
     responses = dict.fromkeys(dists, 0)
-    n_ballots = 0
-    for answers in rnd.ballots.values_list("answers", flat=True).iterator():
-        n_ballots += 1
-        for sid, row in answers.items():
-            sid_int = int(sid)
-            if sid_int not in dists:
-                continue
-            responses[sid_int] += 1
-            for cid, value in row.items():
-                if cid in dists[sid_int]:
-                    scoring.add_answer(dists[sid_int][cid], value)
+    n_ballots = rnd.ballots.count()
+    for (sid, cid, value), n in tally.read(rnd).items():
+        if sid not in dists:
+            continue
+        if cid is None:
+            responses[sid] += n
+        elif str(cid) in dists[sid]:
+            scoring.add_answer(dists[sid][str(cid)], value, n)
     for s in subjects:
         s.distribution = {cid: scoring.finish(d) for cid, d in dists[s.pk].items()}
         s.responses = responses[s.pk]
@@ -1028,6 +1018,22 @@ def close_round(*, actor, round: Round, version: int | None = None) -> Round:
             "rank",
         ],
     )
+    return n_ballots
+
+
+@transaction.atomic
+def close_round(*, actor, round: Round, version: int | None = None) -> Round:
+    """The party organisation closes the ballot; distributions, indicators and preliminary results are fixed."""
+    rnd = _open(round)
+    if not permissions.can_close_round(actor, rnd):
+        raise PermissionDenied
+    _check_version(rnd, version, _("本轮评议已被他人修改，请刷新后再试。"))
+    if not rnd.ballots.exists():
+        raise RuleViolation(_("还没有收到任何选票，不能结束测评。"))
+    pending = PaperEntry.objects.filter(round=rnd).values("sheet_no").distinct().count()
+    if pending:
+        raise RuleViolation(_("还有 %(n)d 张纸质票未完成两次一致录入。") % {"n": pending})
+    n_ballots = _fix_results(rnd)
     rnd.participants.exclude(token_digest="").update(token_digest="")  # unused links die with the ballot
     rnd.status = Round.Status.CLOSED
     rnd.closed_at = timezone.now()
@@ -1053,6 +1059,16 @@ def publish_results(*, actor, round: Round, version: int | None = None) -> Round
     if rnd.status != Round.Status.CLOSED:
         raise RuleViolation(_("只有结束测评、形成初步结果后才能公示。"))
     _check_version(rnd, version, _("本轮评议已被他人修改，请刷新后再试。"))
+    # Before a result goes public, the counts it came from are checked against every ballot (issue 9).
+    check = tally.verify(rnd)
+    if not check.ok:
+        raise RuleViolation(
+            _(
+                "计票核对不一致：结束测评时使用的计票与逐张重新清点选票的结果有 %(n)d 处不同，不能公示。"
+                "已记录错误；请系统管理员运行“sanfang appraisal tally --repair --round %(pk)s”重新计票后再公示。"
+            )
+            % {"n": len(check.differences), "pk": rnd.pk}
+        )
     today = timezone.localdate()
     rnd.status = Round.Status.PUBLICITY
     rnd.published_on = today
@@ -1071,6 +1087,26 @@ def publish_results(*, actor, round: Round, version: int | None = None) -> Round
         email=False,
     )
     return rnd
+
+
+@transaction.atomic
+def repair_tally(*, actor: str, round: Round) -> tally.Check:
+    """Rebuild a round's kept counts from its ballots and, if it is closed but not yet public, its preliminary
+    results from them (issue 9). Run by the system's operator (`sanfang appraisal tally --repair`), who is the
+    permission here; published results are never changed silently: they need a new decision."""
+    rnd = Round.objects.select_for_update().get(pk=round.pk)
+    if rnd.status not in (Round.Status.OPEN, Round.Status.CLOSED):
+        raise RuleViolation(_("本轮评议的结果已经公示，不能重新计票。"))
+    before = tally.verify(rnd)
+    tally.rebuild(rnd)
+    summary = _("重新计票：%(n)d 处与选票不一致") % {"n": len(before.differences)}
+    if rnd.status == Round.Status.CLOSED:
+        rnd.ballots_cast = _fix_results(rnd)
+        rnd.version += 1
+        rnd.save(update_fields=["ballots_cast", "version"])
+        summary += _("，初步结果已按选票重新计算")
+    audit.record(actor=actor, verb="appraisal.tally.repair", target=rnd, summary=summary)
+    return before
 
 
 @transaction.atomic

@@ -1,4 +1,4 @@
-"""Issue 10 item 4: concurrent writers, on PostgreSQL with real parallel connections (one per thread).
+"""Issue 10 item 4 (and issue 9's tally): concurrent writers, on PostgreSQL with real parallel connections (one per thread).
 
 Each test starts its writers together at a barrier, each thread on its own database connection, so the
 database's row locks (select_for_update) and constraints decide, not the order of Python statements.
@@ -116,6 +116,82 @@ def test_the_same_ballot_token_used_twice_at_once_yields_exactly_one_ballot():
     assert sum(r is None for r in results) == 1, results
     assert all(isinstance(r, RuleViolation) for r in results if r is not None), results
     assert Participant.objects.get(round=rnd, person=world.resident).has_voted
+
+
+def _open_round_with_voters(world, n):
+    from sanfang.appraisal import services
+    from sanfang.appraisal.models import Participant
+    from sanfang.core.testing import make_person
+
+    standard = services.create_standard(actor=world.street_official, street=world.street_a, name="标准")
+    services.add_default_criteria(actor=world.street_official, standard=standard)
+    services.publish_standard(actor=world.street_official, standard=standard)
+    rnd = services.open_round(actor=world.street_official, community=world.community_a, year=2026)
+    voters = [
+        services.add_participant(
+            actor=world.epmc_lead,
+            round=rnd,
+            person=make_person(password=None),
+            category=Participant.Category.RESIDENT_REP,
+        )
+        for _ in range(n)
+    ]
+    return rnd, voters
+
+
+def test_issue9_ballots_cast_at_the_same_moment_lose_no_increment_of_the_kept_tally():
+    from sanfang.appraisal import services, tally
+    from sanfang.appraisal.models import Ballot, Level, Scale
+
+    with time_machine.travel(dt.datetime(2026, 12, 10, 2, 0, tzinfo=dt.UTC), tick=False):
+        world = make_world()
+        rnd, voters = _open_round_with_voters(world, 8)
+        form = services.ballot_form(rnd)
+        levels = list(Level.values)
+
+        def cast(i, participant):
+            answers = {
+                str(b["subject"].pk): {
+                    str(c.pk): (50.0 + i if c.scale == Scale.SCORE else levels[i % 3]) for c in b["criteria"]
+                }
+                for b in form
+            }
+            return lambda: services.cast_ballot(participant=participant, answers=answers)
+
+        results = race(*(cast(i, p) for i, p in enumerate(voters)))
+
+    assert results == [None] * 8, results
+    assert Ballot.objects.filter(round=rnd).count() == 8
+    kept = tally.read(rnd)
+    assert kept == tally.recount(rnd)
+    assert all(kept[(b["subject"].pk, None, "")] == 8 for b in form)
+
+
+def test_issue9_parallel_increments_of_the_same_tally_rows_are_atomic_without_the_round_lock():
+    """The increments themselves (INSERT … ON CONFLICT DO UPDATE SET n = n + excluded.n) lose nothing, even
+    for writers that do not serialise on the round as the services do."""
+    from django.db import transaction
+
+    from sanfang.appraisal import tally
+
+    with time_machine.travel(dt.datetime(2026, 12, 10, 2, 0, tzinfo=dt.UTC), tick=False):
+        world = make_world()
+        rnd, _voters = _open_round_with_voters(world, 0)
+        subjects = list(rnd.subjects.values_list("pk", flat=True))
+        criterion = rnd.standard.criteria.filter(parent__isnull=False).first()
+        counts = {(s, criterion.pk, v): 1 for s in subjects for v in ("satisfied", "basic")}
+        counts.update({(s, None, ""): 1 for s in subjects})
+
+        def writer():
+            for _ in range(25):
+                with transaction.atomic():
+                    tally.add_counts(rnd.pk, counts)
+
+        results = race(*([writer] * 6))
+
+    assert results == [None] * 6, results
+    kept = tally.read(rnd)
+    assert set(kept) == set(counts) and set(kept.values()) == {150}
 
 
 def test_simultaneous_hand_overs_of_one_case_leave_a_consistent_history():
