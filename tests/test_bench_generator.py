@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bench import generate, loader
+from sanfang.appraisal import tally
 from sanfang.appraisal.models import Ballot, Round
 from sanfang.cases.models import Case, CaseEvent, Feedback
 from sanfang.meetings.models import Meeting
@@ -25,6 +26,8 @@ def test_generator_builds_every_part_of_the_city_in_the_real_models_shapes():
     assert Ballot.objects.count() == shape.ballots
     big = Round.objects.order_by("-ballots_cast").first()
     assert big.ballots.count() == shape.big_round
+    for rnd in Round.objects.all():  # the bulk-written ballots are in the running tally too
+        assert tally.verify(rnd).ok, rnd.pk
     assert Case.objects.filter(compound=city.compounds[0]).count() == shape.board_compound_cases
     loader.check_foreign_keys([Case, CaseEvent, Feedback, ItemVersion])
 
