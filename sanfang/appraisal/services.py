@@ -565,8 +565,10 @@ def open_round(
     head = head_of(party_org)
     delivery.notify(
         recipients=[head.person] if head else [],
-        subject=_("%(community)s %(year)s 年度评议已开启，请组织实施")
-        % {"community": community.name, "year": year},
+        subject=lambda: (
+            _("%(community)s %(year)s 年度评议已开启，请组织实施")
+            % {"community": community.name, "year": year}
+        ),
         key=f"appraisal:round:{rnd.pk}:opened",
         url=reverse("appraisal:round", args=[rnd.pk]),
         organisations=[party_org],
@@ -668,9 +670,11 @@ def issue_links(
         out.append((participant, url))
         delivery.notify(
             recipients=[participant.person],
-            subject=_("请参加%(community)s %(year)s 年度评议测评")
-            % {"community": rnd.community.name, "year": rnd.year},
-            body=_("这是您的个人测评链接，只能使用一次，请勿转发。测评匿名进行。"),
+            subject=lambda: (
+                _("请参加%(community)s %(year)s 年度评议测评")
+                % {"community": rnd.community.name, "year": rnd.year}
+            ),
+            body=lambda: _("这是您的个人测评链接，只能使用一次，请勿转发。测评匿名进行。"),
             key=f"appraisal:round:{rnd.pk}:link:{participant.token_digest[:16]}",
             url=url,
         )
@@ -1079,9 +1083,11 @@ def publish_results(*, actor, round: Round, version: int | None = None) -> Round
     people = [p.person for p in rnd.participants.select_related("person")]
     delivery.notify(
         recipients=people,
-        subject=_("%(community)s %(year)s 年度评议初步结果公示（至 %(end)s）")
-        % {"community": rnd.community.name, "year": rnd.year, "end": rnd.due_on},
-        body=_("公示期内如有异议，可在公示页面提出，社区党组织将逐条答复。"),
+        subject=lambda: (
+            _("%(community)s %(year)s 年度评议初步结果公示（至 %(end)s）")
+            % {"community": rnd.community.name, "year": rnd.year, "end": rnd.due_on}
+        ),
+        body=lambda: _("公示期内如有异议，可在公示页面提出，社区党组织将逐条答复。"),
         key=f"appraisal:round:{rnd.pk}:publicity",
         url=reverse("appraisal:public", args=[rnd.pk]),
         email=False,
@@ -1126,7 +1132,7 @@ def raise_objection(*, actor, round: Round, text: str, subject: Subject | None =
     head = convener_for(rnd.community)
     delivery.notify(
         recipients=[head.person] if head else [],
-        subject=_("%(community)s 年度评议收到异议，请答复") % {"community": rnd.community.name},
+        subject=lambda: _("%(community)s 年度评议收到异议，请答复") % {"community": rnd.community.name},
         key=f"appraisal:objection:{objection.pk}",
         url=reverse("appraisal:publicity", args=[rnd.pk]),
         organisations=[rnd.run_by],
@@ -1153,7 +1159,7 @@ def answer_objection(*, actor, objection: Objection, answer: str) -> Objection:
     )
     delivery.notify(
         recipients=[objection.raised_by],
-        subject=_("您对年度评议结果提出的异议已答复"),
+        subject=lambda: _("您对年度评议结果提出的异议已答复"),
         key=f"appraisal:objection:{objection.pk}:answer:{objection.answered_at:%Y%m%d%H%M%S}",
         url=reverse("appraisal:public", args=[rnd.pk]),
     )
@@ -1252,8 +1258,10 @@ def circulate_round(*, actor, round: Round, version: int | None = None) -> Round
     ]
     delivery.notify(
         recipients=heads,
-        subject=_("%(street)s %(year)s 年度评议结果通报：%(community)s")
-        % {"street": rnd.street.name, "year": rnd.year, "community": rnd.community.name},
+        subject=lambda: (
+            _("%(street)s %(year)s 年度评议结果通报：%(community)s")
+            % {"street": rnd.street.name, "year": rnd.year, "community": rnd.community.name}
+        ),
         key=f"appraisal:round:{rnd.pk}:circulated",
         url=reverse("appraisal:circulation", args=[rnd.street_id, rnd.year]),
         organisations=list(party_orgs),

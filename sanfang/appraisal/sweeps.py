@@ -37,11 +37,12 @@ def december_rounds(now) -> int:
         people = _heads(offices)
         if not people:
             continue
-        names = pgettext("list separator", "、").join(c.name for c in missing[:20])
         delivery.notify(
             recipients=people,
-            subject=_("%(year)s 年度评议：还有 %(n)d 个社区未开启") % {"year": year, "n": len(missing)},
-            body=names,
+            subject=lambda missing=missing: (
+                _("%(year)s 年度评议：还有 %(n)d 个社区未开启") % {"year": year, "n": len(missing)}
+            ),
+            body=lambda missing=missing: pgettext("list separator", "、").join(c.name for c in missing[:20]),
             key=f"appraisal:december:{year}:street:{street_id}",
             url=reverse("appraisal:index"),
             organisations=list(offices),
@@ -52,8 +53,10 @@ def december_rounds(now) -> int:
         if heads:
             delivery.notify(
                 recipients=heads,
-                subject=_("%(community)s %(year)s 年度评议进行中，截止 %(end)s")
-                % {"community": rnd.community.name, "year": year, "end": rnd.closes_on},
+                subject=lambda rnd=rnd: (
+                    _("%(community)s %(year)s 年度评议进行中，截止 %(end)s")
+                    % {"community": rnd.community.name, "year": year, "end": rnd.closes_on}
+                ),
                 key=f"appraisal:december:{year}:round:{rnd.pk}",
                 url=reverse("appraisal:round", args=[rnd.pk]),
             )
@@ -73,8 +76,10 @@ def publicity_end(now) -> int:
         if unanswered:
             delivery.notify(
                 recipients=_heads([rnd.run_by]),
-                subject=_("%(community)s 年度评议公示期已结束，还有 %(n)d 条异议未答复")
-                % {"community": rnd.community.name, "n": unanswered},
+                subject=lambda rnd=rnd, unanswered=unanswered: (
+                    _("%(community)s 年度评议公示期已结束，还有 %(n)d 条异议未答复")
+                    % {"community": rnd.community.name, "n": unanswered}
+                ),
                 key=f"appraisal:round:{rnd.pk}:publicity_end:unanswered:{unanswered}",
                 url=reverse("appraisal:publicity", args=[rnd.pk]),
                 urgent=True,
@@ -83,8 +88,10 @@ def publicity_end(now) -> int:
             offices = Organisation.objects.filter(kind=OrgKind.STREET, place=rnd.street)
             delivery.notify(
                 recipients=_heads(offices),
-                subject=_("%(community)s %(year)s 年度评议公示期已结束，请审定")
-                % {"community": rnd.community.name, "year": rnd.year},
+                subject=lambda rnd=rnd: (
+                    _("%(community)s %(year)s 年度评议公示期已结束，请审定")
+                    % {"community": rnd.community.name, "year": rnd.year}
+                ),
                 key=f"appraisal:round:{rnd.pk}:publicity_end",
                 url=reverse("appraisal:approve", args=[rnd.pk]),
                 organisations=list(offices),

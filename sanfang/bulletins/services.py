@@ -136,17 +136,21 @@ def _url(bulletin: Bulletin) -> str:
 
 
 def _notify_recipients(bulletin: Bulletin, orgs: list[Organisation]) -> None:
-    urgent = bulletin.urgency != Urgency.NORMAL
-    prefix = (
-        _("【%(urgency)s通报】") % {"urgency": bulletin.get_urgency_display()} if urgent else _("【通报】")
-    )
-    body = _("%(sender)s：%(body)s") % {"sender": bulletin.sender_org.name, "body": bulletin.body}
-    if bulletin.ack_due_at:
-        due = timezone.localtime(bulletin.ack_due_at).strftime("%Y-%m-%d %H:%M")
-        body += "\n" + _("请于 %(due)s 前签收。") % {"due": due}
+    def subject() -> str:
+        if bulletin.urgency == Urgency.NORMAL:
+            return _("【通报】") + bulletin.title
+        return _("【%(urgency)s通报】") % {"urgency": bulletin.get_urgency_display()} + bulletin.title
+
+    def body() -> str:
+        text = _("%(sender)s：%(body)s") % {"sender": bulletin.sender_org.name, "body": bulletin.body}
+        if bulletin.ack_due_at:
+            due = timezone.localtime(bulletin.ack_due_at).strftime("%Y-%m-%d %H:%M")
+            text += "\n" + _("请于 %(due)s 前签收。") % {"due": due}
+        return text
+
     delivery.notify(
         recipients=members_of(orgs),
-        subject=prefix + bulletin.title,
+        subject=subject,
         key=f"bulletin:{bulletin.pk}:sent",
         body=body,
         url=_url(bulletin),
@@ -249,20 +253,22 @@ def escalate_overdue(*, now: dt.datetime) -> int:
 
 
 def _escalation_notice(bulletin, missing, people, orgs, *, level: int) -> None:
-    names = _("、").join(o.name for o in missing)
     due = timezone.localtime(bulletin.ack_due_at).strftime("%Y-%m-%d %H:%M")
-    body = _(
-        "%(sender)s 发出的%(urgency)s通报“%(title)s”要求于 %(due)s 前签收，%(names)s 至今未签收，请督促处理。"
-    ) % {
-        "sender": bulletin.sender_org.name,
-        "urgency": bulletin.get_urgency_display(),
-        "title": bulletin.title,
-        "due": due,
-        "names": names,
-    }
+
+    def body() -> str:
+        return _(
+            "%(sender)s 发出的%(urgency)s通报“%(title)s”要求于 %(due)s 前签收，%(names)s 至今未签收，请督促处理。"
+        ) % {
+            "sender": bulletin.sender_org.name,
+            "urgency": bulletin.get_urgency_display(),
+            "title": bulletin.title,
+            "due": due,
+            "names": _("、").join(o.name for o in missing),
+        }
+
     delivery.notify(
         recipients=people,
-        subject=_("【督办】通报逾期未签收：%(title)s") % {"title": bulletin.title},
+        subject=lambda: _("【督办】通报逾期未签收：%(title)s") % {"title": bulletin.title},
         key=f"bulletin:{bulletin.pk}:escalate:{level}",
         body=body,
         url=_url(bulletin),
@@ -272,7 +278,7 @@ def _escalation_notice(bulletin, missing, people, orgs, *, level: int) -> None:
     # Remind the parties that have not signed, once per level.
     delivery.notify(
         recipients=members_of(missing),
-        subject=_("【催签】请尽快签收通报：%(title)s") % {"title": bulletin.title},
+        subject=lambda: _("【催签】请尽快签收通报：%(title)s") % {"title": bulletin.title},
         key=f"bulletin:{bulletin.pk}:remind:{level}",
         body=body,
         url=_url(bulletin),

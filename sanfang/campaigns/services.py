@@ -135,9 +135,11 @@ def open_campaign(
         delivery.notify(
             recipients=people_in(street, OrgKind.STREET),
             organisations=_orgs_at(street, OrgKind.STREET),
-            subject=_("县级部门发起专项整治：%(title)s") % {"title": title},
-            body=_("请组织辖区社区于 %(due)s 前完成小区摸排认定，%(report)s 前报送进展情况。")
-            % {"due": survey_due, "report": report_due},
+            subject=lambda: _("县级部门发起专项整治：%(title)s") % {"title": title},
+            body=lambda: (
+                _("请组织辖区社区于 %(due)s 前完成小区摸排认定，%(report)s 前报送进展情况。")
+                % {"due": survey_due, "report": report_due}
+            ),
             key=f"campaign:{campaign.pk}:opened",
             url=url,
         )
@@ -326,7 +328,7 @@ def submit_survey(*, actor, survey: CompoundSurvey, version: int | None = None) 
     audit.record(actor=actor, verb="survey.submit", target=survey, place=survey.compound)
     delivery.notify(
         recipients=people_in(survey.street, OrgKind.STREET),
-        subject=_("小区摸排认定表待审核：%(name)s") % {"name": survey.name},
+        subject=lambda: _("小区摸排认定表待审核：%(name)s") % {"name": survey.name},
         key=f"survey:{survey.pk}:submitted:{survey.version}",
         url=reverse("campaigns:survey", args=[survey.pk]),
     )
@@ -376,7 +378,7 @@ def review_survey(
     if not approve:
         delivery.notify(
             recipients=people_in(survey.community, OrgKind.RESIDENTS_COMMITTEE, OrgKind.EPMC),
-            subject=_("小区摸排认定表被退回：%(name)s") % {"name": survey.name},
+            subject=lambda: _("小区摸排认定表被退回：%(name)s") % {"name": survey.name},
             body=comment,
             key=f"survey:{survey.pk}:returned:{survey.version}",
             url=url,
@@ -385,7 +387,7 @@ def review_survey(
         county = survey.campaign.county
         delivery.notify(
             recipients=people_in(county, OrgKind.COUNTY),
-            subject=_("小区摸排认定表待县级审核：%(name)s") % {"name": survey.name},
+            subject=lambda: _("小区摸排认定表待县级审核：%(name)s") % {"name": survey.name},
             key=f"survey:{survey.pk}:street_approved:{survey.version}",
             url=url,
         )
@@ -615,7 +617,7 @@ def add_problem(
                 for p in Position.objects.current().filter(organisation=owner).select_related("person")
             ],
             organisations=[owner],
-            subject=_("专项整治发现问题，请于 %(due)s 前整改") % {"due": problem.due_on},
+            subject=lambda: _("专项整治发现问题，请于 %(due)s 前整改") % {"due": problem.due_on},
             body=description,
             key=f"campaign-problem:{problem.pk}:assigned",
             url=reverse("campaigns:investigation", args=[inv.pk]),
@@ -847,7 +849,7 @@ def submit_report(*, actor, report: ProgressReport, version: int | None = None) 
     )
     delivery.notify(
         recipients=people_in(report.campaign.county, OrgKind.COUNTY),
-        subject=_("%(street)s报送了专项整治进展报告") % {"street": report.street.name},
+        subject=lambda: _("%(street)s报送了专项整治进展报告") % {"street": report.street.name},
         key=f"progress-report:{report.pk}:submitted",
         url=reverse("campaigns:report", args=[report.pk]),
     )
@@ -1012,9 +1014,12 @@ def flag_idle_epmcs(today: dt.date | None = None, within: Place | None = None) -
                 street = community.parent
                 delivery.notify(
                     recipients=people_in(street, OrgKind.STREET),
-                    subject=_("%(community)s环境和物业管理委员会长期未开展活动")
-                    % {"community": community.name},
-                    body=_("最近一次活动：%(last)s") % {"last": last_on or _("无记录")},
+                    subject=lambda community=community: (
+                        _("%(community)s环境和物业管理委员会长期未开展活动") % {"community": community.name}
+                    ),
+                    body=lambda last_on=last_on: (
+                        _("最近一次活动：%(last)s") % {"last": last_on or _("无记录")}
+                    ),
                     key=f"epmc-idle:{flag.pk}",
                     url=reverse("campaigns:epmc-overview"),
                 )

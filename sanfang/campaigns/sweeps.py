@@ -40,8 +40,10 @@ def report_reminders(now: dt.datetime) -> int:
                 delivery.notify(
                     recipients=services.people_in(street, OrgKind.STREET),
                     organisations=services._orgs_at(street, OrgKind.STREET),
-                    subject=_("请于 %(due)s 前报送“%(title)s”进展报告")
-                    % {"due": campaign.report_due, "title": campaign.title},
+                    subject=lambda campaign=campaign: (
+                        _("请于 %(due)s 前报送“%(title)s”进展报告")
+                        % {"due": campaign.report_due, "title": campaign.title}
+                    ),
                     key=f"progress-report:{report.pk}:remind:{days_left}",
                     url=reverse("campaigns:report", args=[report.pk]),
                 )
@@ -66,8 +68,10 @@ def report_overdue(now: dt.datetime) -> int:
                 delivery.notify(
                     recipients=services.people_in(street, OrgKind.STREET)
                     + services.people_in(campaign.county, OrgKind.COUNTY),
-                    subject=_("%(street)s“%(title)s”进展报告已逾期未报")
-                    % {"street": street.name, "title": campaign.title},
+                    subject=lambda street=street, campaign=campaign: (
+                        _("%(street)s“%(title)s”进展报告已逾期未报")
+                        % {"street": street.name, "title": campaign.title}
+                    ),
                     key=f"progress-report:{report.pk}:overdue",
                     url=reverse("campaigns:report", args=[report.pk]),
                     urgent=True,
@@ -112,8 +116,10 @@ def survey_reminders(now: dt.datetime) -> int:
             with transaction.atomic():
                 delivery.notify(
                     recipients=services.people_in(community, OrgKind.RESIDENTS_COMMITTEE, OrgKind.EPMC),
-                    subject=_("还有 %(n)d 个小区的摸排认定表未提交，截止日期 %(due)s")
-                    % {"n": pending[community.pk], "due": campaign.survey_due},
+                    subject=lambda pending=pending, community=community, campaign=campaign: (
+                        _("还有 %(n)d 个小区的摸排认定表未提交，截止日期 %(due)s")
+                        % {"n": pending[community.pk], "due": campaign.survey_due}
+                    ),
                     key=f"campaign:{campaign.pk}:survey-remind:{community.pk}:{days_left}",
                     url=reverse("campaigns:place", args=[campaign.pk, community.code]),
                 )
@@ -147,8 +153,10 @@ def problem_overdue(now: dt.datetime) -> int:
                 ]
             delivery.notify(
                 recipients=recipients,
-                subject=_("%(name)s：整改问题已逾期（期限 %(due)s）")
-                % {"name": survey.name, "due": problem.due_on},
+                subject=lambda survey=survey, problem=problem: (
+                    _("%(name)s：整改问题已逾期（期限 %(due)s）")
+                    % {"name": survey.name, "due": problem.due_on}
+                ),
                 body=problem.description,
                 key=f"campaign-problem:{problem.pk}:overdue",
                 url=reverse("campaigns:investigation", args=[problem.investigation_id]),

@@ -217,18 +217,21 @@ def _tell_reporter(case: Case, verb: str) -> None:
     if case.reporter_id:
         notify(
             recipients=[case.reporter],
-            subject=_("您反映的问题 %(no)s：%(status)s")
-            % {"no": case.tracking_no, "status": case.get_status_display()},
+            subject=lambda: (
+                _("您反映的问题 %(no)s：%(status)s")
+                % {"no": case.tracking_no, "status": case.get_status_display()}
+            ),
             key=f"case:{case.pk}:reporter:{verb}:{case.version}",
             body=case.title,
             url=follow_url(case),
         )
 
 
-def _tell(people, case: Case, subject: str, verb: str, urgent: bool = False) -> None:
+def _tell(people, case: Case, subject: Callable[[], str], verb: str, urgent: bool = False) -> None:
+    """Tell the people working on a case; `subject` builds the text in each recipient's language."""
     notify(
         recipients=[p for p in people if p is not None],
-        subject=f"{case.tracking_no} {subject}",
+        subject=lambda: f"{case.tracking_no} {subject()}",
         key=f"case:{case.pk}:{verb}:{case.version}",
         body=case.title,
         url=case_url(case),
@@ -331,7 +334,7 @@ def submit_case(
         _person_of(directory.epmc_lead_for(community)) if community else None,
         *[p.person for p in _office_positions(community)],
     ]
-    _tell(office, case, _("新问题待受理"), "submitted")
+    _tell(office, case, lambda: _("新问题待受理"), "submitted")
     return case
 
 
@@ -429,7 +432,7 @@ def classify_case(
                     .filter(organisation=street_office)
                     .select_related("person")
                 ],
-                subject=_("历史遗留问题报街道关注：%(t)s") % {"t": case.title},
+                subject=lambda: _("历史遗留问题报街道关注：%(t)s") % {"t": case.title},
                 key=f"case:{case.pk}:legacy-report",
                 body=case.description,
                 url=case_url(case),
@@ -451,7 +454,7 @@ def classify_case(
         from_status=old_status,
         changes={"case_class": [old_class, case_class]},
     )
-    _tell(people, case, _("已派给您办理（%(cls)s）") % {"cls": label}, "assigned")
+    _tell(people, case, lambda: _("已派给您办理（%(cls)s）") % {"cls": label}, "assigned")
     _tell_reporter(case, "classified")
     return case
 
@@ -510,7 +513,7 @@ def cannot_solve(*, actor, case: Case, opinion: str, version: int | None = None)
         if rc
         else []
     )
-    _tell(rc_people, case, _("日常问题提请居委会协调"), "coordinate")
+    _tell(rc_people, case, lambda: _("日常问题提请居委会协调"), "coordinate")
     _tell_reporter(case, "coordinating")
     return case
 
@@ -600,7 +603,7 @@ def hand_over(*, actor, case: Case, to_org: Organisation, reason: str, version: 
         changes={"holder": [str(from_org or ""), str(to_org)], "bounce": is_bounce},
     )
     heads = [_person_of(directory.head_of(to_org))]
-    _tell(heads, case, _("问题移交给您所在组织"), "handover")
+    _tell(heads, case, lambda: _("问题移交给您所在组织"), "handover")
     if is_bounce:
         _maybe_escalate(case)
     return case
@@ -660,7 +663,11 @@ def _maybe_escalate(case: Case) -> None:
         changes={"escalation_level": [level - 1, level]},
     )
     _tell(
-        [_person_of(directory.head_of(org))], case, _("推诿升级：请牵头解决"), f"escalate{level}", urgent=True
+        [_person_of(directory.head_of(org))],
+        case,
+        lambda: _("推诿升级：请牵头解决"),
+        f"escalate{level}",
+        urgent=True,
     )
 
 
@@ -785,7 +792,7 @@ def report_major(*, actor, case: Case, put_on_agenda: bool = False) -> Investiga
             _person_of(directory.epmc_lead_for(case.community)),
         ],
         case,
-        _("重大问题调查报告"),
+        lambda: _("重大问题调查报告"),
         "major-report",
     )
     _tell_reporter(case, "reported")
@@ -820,7 +827,12 @@ def propose_summons(*, actor, case: Case, proposal: str, put_on_agenda: bool = F
     _event(
         case, actor, "propose", text=lambda: _("联席会议研究提出：%(p)s") % {"p": case.proposal}, public=True
     )
-    _tell([_person_of(directory.convener_for(case.community))], case, _("联席会议建议向街道吹哨"), "propose")
+    _tell(
+        [_person_of(directory.convener_for(case.community))],
+        case,
+        lambda: _("联席会议建议向街道吹哨"),
+        "propose",
+    )
     return case
 
 
@@ -870,7 +882,7 @@ def issue_street_summons(*, actor, case: Case, request: str) -> Summons:
     ]
     notify(
         recipients=street_people,
-        subject=_("吹哨：%(t)s") % {"t": case.title},
+        subject=lambda: _("吹哨：%(t)s") % {"t": case.title},
         key=f"summons:{summons.pk}:issued",
         body=summons.request,
         url=case_url(case),
@@ -918,7 +930,7 @@ def summon_departments(
         ]
         notify(
             recipients=people,
-            subject=_("街道吹哨，请报到：%(t)s") % {"t": case.title},
+            subject=lambda: _("街道吹哨，请报到：%(t)s") % {"t": case.title},
             key=f"summons:{child.pk}:issued",
             body=child.request,
             url=case_url(case),
@@ -980,7 +992,7 @@ def report_in(*, actor, summons: Summons, reply: str, actions: str = "") -> Summ
     _tell(
         [case.handler, summons.issued_by],
         case,
-        _("%(org)s已报到答复") % {"org": summons.to_org.name},
+        lambda: _("%(org)s已报到答复") % {"org": summons.to_org.name},
         f"reportin{summons.pk}",
     )
     return summons
@@ -1170,7 +1182,7 @@ def give_feedback(
         _tell(
             [case.handler, *case.co_handlers.all()],
             case,
-            _("反映人对办结有异议，已重新打开"),
+            lambda: _("反映人对办结有异议，已重新打开"),
             f"reopen{fb.pk}",
             urgent=True,
         )
@@ -1261,7 +1273,7 @@ def open_matter(
     lead = _person_of(directory.epmc_lead_for(matter.community))
     notify(
         recipients=[lead] if lead else [],
-        subject=_("重大事项：%(t)s，请邀请街道和党组织提前介入") % {"t": matter.title},
+        subject=lambda: _("重大事项：%(t)s，请邀请街道和党组织提前介入") % {"t": matter.title},
         key=f"matter:{matter.pk}:opened",
         url=matter_url(matter),
     )
@@ -1298,7 +1310,7 @@ def invite(*, actor, matter: MajorMatter, party: str) -> Invitation:
     people = [p.person for p in Position.objects.current().filter(organisation=org).select_related("person")]
     notify(
         recipients=people,
-        subject=_("邀请提前介入重大事项：%(t)s") % {"t": matter.title},
+        subject=lambda: _("邀请提前介入重大事项：%(t)s") % {"t": matter.title},
         key=f"matter:{matter.pk}:invite:{party}",
         url=matter_url(matter),
         urgent=True,

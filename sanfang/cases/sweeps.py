@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sanfang.core.calendar import add_working_days
 from sanfang.core.delivery import notify
@@ -36,10 +37,12 @@ def deadlines(now) -> int:
         if case.status == Status.NEW:
             lead = services.directory.epmc_lead_for(case.community)
             people = [lead.person] if lead else []
-        label = _("已逾期") if overdue else _("即将到期")
+        label = gettext_lazy("已逾期") if overdue else gettext_lazy("即将到期")
         notify(
             recipients=people,
-            subject=_("问题 %(no)s %(l)s（%(d)s）") % {"no": case.tracking_no, "l": label, "d": case.due_on},
+            subject=lambda case=case, label=label: (
+                _("问题 %(no)s %(l)s（%(d)s）") % {"no": case.tracking_no, "l": label, "d": case.due_on}
+            ),
             key=f"case:{case.pk}:{'overdue' if overdue else 'due'}:{case.step}:{case.due_on}",
             body=case.title,
             url=services.case_url(case),
@@ -62,12 +65,13 @@ def legacy_reviews(now) -> int:
     )
     for case in qs.order_by("id")[:2000]:
         explained = services.has_joint_explanation(case)
-        body = case.title if explained else case.title + "\n" + _("尚无三方共同解释记录（CS-5）。")
         notify(
             recipients=[case.handler] if case.handler else [],
-            subject=_("历史遗留问题 %(no)s 到了定期跟踪日") % {"no": case.tracking_no},
+            subject=lambda case=case: _("历史遗留问题 %(no)s 到了定期跟踪日") % {"no": case.tracking_no},
             key=f"case:{case.pk}:review:{case.next_review_on}",
-            body=body,
+            body=lambda case=case, explained=explained: (
+                case.title if explained else case.title + "\n" + _("尚无三方共同解释记录（CS-5）。")
+            ),
             url=services.case_url(case),
         )
         done += 1
@@ -90,7 +94,9 @@ def summons_overdue(now) -> int:
             people.append(s.issued_by)
         notify(
             recipients=people,
-            subject=_("吹哨报到已逾期：%(org)s · %(t)s") % {"org": s.to_org.name, "t": s.case.title},
+            subject=lambda s=s: (
+                _("吹哨报到已逾期：%(org)s · %(t)s") % {"org": s.to_org.name, "t": s.case.title}
+            ),
             key=f"summons:{s.pk}:overdue",
             body=s.request,
             url=services.case_url(s.case),

@@ -188,8 +188,10 @@ def _notify_office_new_meeting(meeting: Meeting) -> None:
         return
     delivery.notify(
         recipients=[office.person],
-        subject=_("请准备%(title)s（%(date)s），议题征集至 %(close)s")
-        % {"title": meeting.title, "date": meeting.date, "close": meeting.agenda_closes_on},
+        subject=lambda: (
+            _("请准备%(title)s（%(date)s），议题征集至 %(close)s")
+            % {"title": meeting.title, "date": meeting.date, "close": meeting.agenda_closes_on}
+        ),
         key=f"meetings:meeting:{meeting.pk}:created",
         url=reverse("meetings:meeting", args=[meeting.pk]),
     )
@@ -635,7 +637,7 @@ def raise_item(
     if office is not None and office.person_id != getattr(actor, "pk", None):
         delivery.notify(
             recipients=[office.person],
-            subject=_("新议题待审核：%(title)s") % {"title": item.title},
+            subject=lambda: _("新议题待审核：%(title)s") % {"title": item.title},
             key=f"meetings:item:{item.pk}:raised",
             url=reverse("meetings:meeting", args=[meeting.pk]) if meeting else reverse("meetings:list"),
         )
@@ -752,8 +754,10 @@ def screen_item(
     if item.raised_by_id and item.raised_by_id != actor.pk:
         delivery.notify(
             recipients=[item.raised_by],
-            subject=_("您提出的议题“%(title)s”：%(status)s")
-            % {"title": item.title, "status": _screen_label(decision)},
+            subject=lambda: (
+                _("您提出的议题“%(title)s”：%(status)s")
+                % {"title": item.title, "status": _screen_label(decision)}
+            ),
             body=reason,
             key=f"meetings:item:{item.pk}:screen:{decision}:{item.screened_at:%Y%m%d%H%M%S}",
             url=reverse("meetings:my-items"),
@@ -1202,7 +1206,7 @@ def request_sign_off(*, actor, document: MeetingDocument) -> MeetingDocument:
     if doc.meeting.convener:
         delivery.notify(
             recipients=[doc.meeting.convener],
-            subject=_("请审签：%(title)s（第 %(v)d 版）") % {"title": doc.title, "v": doc.version},
+            subject=lambda: _("请审签：%(title)s（第 %(v)d 版）") % {"title": doc.title, "v": doc.version},
             key=f"meetings:doc:{doc.pk}:request:v{doc.version}",
             url=reverse("meetings:document", args=[doc.pk]),
         )
@@ -1263,13 +1267,17 @@ def distribute(*, document: MeetingDocument) -> list[Distribution]:
     messages = delivery.notify(
         recipients=list(people.values()),
         organisations=orgs,
-        subject=_("%(title)s（%(date)s会议）")
-        % {
-            "title": document.title,
-            "date": _day(meeting.date),
-        },
-        body=_("%(community)s三方联动联席会议办公室发来《%(title)s》，请查阅。")
-        % {"community": meeting.community.name, "title": document.title},
+        subject=lambda: (
+            _("%(title)s（%(date)s会议）")
+            % {
+                "title": document.title,
+                "date": _day(meeting.date),
+            }
+        ),
+        body=lambda: (
+            _("%(community)s三方联动联席会议办公室发来《%(title)s》，请查阅。")
+            % {"community": meeting.community.name, "title": document.title}
+        ),
         key=f"meetings:doc:{document.pk}:v{document.signed_version}",
         url=reverse("meetings:document", args=[document.pk]),
     )
@@ -1443,9 +1451,11 @@ def flag_overdue_resolutions(today: dt.date) -> int:
                 recipients = owners + ([office.person] if office else [])
                 delivery.notify(
                     recipients=recipients,
-                    subject=_("议定事项已超期：%(text)s") % {"text": res.text[:80]},
-                    body=_("责任方：%(owner)s，截止日期：%(due)s。该事项将列入下次联席会议督办。")
-                    % {"owner": res.owner.name, "due": res.due_on},
+                    subject=lambda res=res: _("议定事项已超期：%(text)s") % {"text": res.text[:80]},
+                    body=lambda res=res: (
+                        _("责任方：%(owner)s，截止日期：%(due)s。该事项将列入下次联席会议督办。")
+                        % {"owner": res.owner.name, "due": res.due_on}
+                    ),
                     key=f"meetings:resolution:{res.pk}:overdue",
                     url=reverse("meetings:resolution", args=[res.pk]),
                     urgent=True,
@@ -1689,7 +1699,7 @@ def submit_summary(*, actor, summary: Summary) -> Summary:
     delivery.notify(
         recipients=people,
         organisations=[party_org] if party_org else [],
-        subject=_("报送：%(title)s") % {"title": str(s)},
+        subject=lambda: _("报送：%(title)s") % {"title": str(s)},
         key=f"meetings:summary:{s.pk}:submitted",
         url=reverse("meetings:summary", args=[s.pk]),
     )
@@ -1855,7 +1865,9 @@ def recompute_estimated_dates() -> int:
                 if office is not None:
                     delivery.notify(
                         recipients=[office.person],
-                        subject=_("例会日期已按官方放假安排调整为 %(date)s") % {"date": planned.date},
+                        subject=lambda planned=planned: (
+                            _("例会日期已按官方放假安排调整为 %(date)s") % {"date": planned.date}
+                        ),
                         key=f"meetings:meeting:{meeting.pk}:redate:{planned.date}",
                         url=reverse("meetings:meeting", args=[meeting.pk]),
                     )
@@ -1876,13 +1888,15 @@ def remind_participants(today: dt.date) -> int:
         people = [p.person for p in meeting.participants.select_related("person") if p.person_id]
         delivery.notify(
             recipients=people,
-            subject=_("会议提醒：%(title)s，%(date)s %(time)s，%(venue)s")
-            % {
-                "title": meeting.title,
-                "date": meeting.date,
-                "time": meeting.start_time.strftime("%H:%M"),
-                "venue": meeting.venue,
-            },
+            subject=lambda meeting=meeting: (
+                _("会议提醒：%(title)s，%(date)s %(time)s，%(venue)s")
+                % {
+                    "title": meeting.title,
+                    "date": meeting.date,
+                    "time": meeting.start_time.strftime("%H:%M"),
+                    "venue": meeting.venue,
+                }
+            ),
             key=f"meetings:meeting:{meeting.pk}:remind",
             url=reverse("meetings:meeting", args=[meeting.pk]),
         )

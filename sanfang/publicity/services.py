@@ -585,22 +585,27 @@ def flag_overdue(*, now: dt.datetime) -> int:
                 )
             if org_id is None:
                 continue
-            lines = [
-                _("· %(compound)s：%(title)s（应于 %(due)s 前公示）")
-                % {"compound": i.compound.name, "title": i.title, "due": i.due_on}
-                for i in group[:30]
-            ]
-            if len(group) > 30:
-                lines.append(_("……共 %(n)d 项") % {"n": len(group)})
             delivery.notify(
                 recipients=_responsible_people(group[0]),
-                subject=_("公示逾期：%(n)d 项未按期公示") % {"n": len(group)},
+                subject=lambda group=group: _("公示逾期：%(n)d 项未按期公示") % {"n": len(group)},
                 key=f"publicity:org:{org_id}:overdue:{today.isoformat()}",
-                body=_("以下事项已过应公示日期，公示栏上已公开显示为逾期：") + "\n" + "\n".join(lines),
+                body=lambda group=group: _overdue_list(group),
                 url=reverse("publicity:home") + "?overdue=1",
                 urgent=True,
             )
     return len(items)
+
+
+def _overdue_list(group: list[BoardItem]) -> str:
+    """The body of an overdue notice, in the active language."""
+    lines = [
+        _("· %(compound)s：%(title)s（应于 %(due)s 前公示）")
+        % {"compound": i.compound.name, "title": i.title, "due": i.due_on}
+        for i in group[:30]
+    ]
+    if len(group) > 30:
+        lines.append(_("……共 %(n)d 项") % {"n": len(group)})
+    return _("以下事项已过应公示日期，公示栏上已公开显示为逾期：") + "\n" + "\n".join(lines)
 
 
 def remind_due(*, now: dt.datetime) -> int:
@@ -616,10 +621,12 @@ def remind_due(*, now: dt.datetime) -> int:
             BoardItem.objects.filter(pk=item.pk).update(reminded_at=now)
             delivery.notify(
                 recipients=_responsible_people(item),
-                subject=_("公示即将到期：%(title)s") % {"title": item.title},
+                subject=lambda item=item: _("公示即将到期：%(title)s") % {"title": item.title},
                 key=f"publicity:item:{item.pk}:remind",
-                body=_("%(compound)s 的“%(title)s”应于 %(due)s 前公示。")
-                % {"compound": item.compound.name, "title": item.title, "due": item.due_on},
+                body=lambda item=item: (
+                    _("%(compound)s 的“%(title)s”应于 %(due)s 前公示。")
+                    % {"compound": item.compound.name, "title": item.title, "due": item.due_on}
+                ),
                 url=reverse("publicity:item-edit", args=[item.pk]),
             )
         reminded += 1
@@ -655,10 +662,12 @@ def remind_charge_effective(*, now: dt.datetime) -> int:
             continue  # the price display was already updated
         messages = delivery.notify(
             recipients=_responsible_people(item),
-            subject=_("请更新收费公示：%(title)s 已生效") % {"title": item.title},
+            subject=lambda item=item: _("请更新收费公示：%(title)s 已生效") % {"title": item.title},
             key=f"publicity:item:{item.pk}:effective",
-            body=_("%(compound)s 的收费标准调整自 %(date)s 起执行，请同步更新收费公示（明码标价）。")
-            % {"compound": item.compound.name, "date": item.effective_on},
+            body=lambda item=item: (
+                _("%(compound)s 的收费标准调整自 %(date)s 起执行，请同步更新收费公示（明码标价）。")
+                % {"compound": item.compound.name, "date": item.effective_on}
+            ),
             url=reverse("publicity:item-edit", args=[price.pk]) if price else "",
         )
         told += bool(messages)

@@ -240,9 +240,11 @@ def record_oral_report(
 def _notify_filed(report: Report, orgs: list[Organisation]) -> None:
     delivery.notify(
         recipients=members_of(orgs),
-        subject=_("【报告】%(org)s：%(title)s") % {"org": report.reporting_org.name, "title": report.title},
+        subject=lambda: (
+            _("【报告】%(org)s：%(title)s") % {"org": report.reporting_org.name, "title": report.title}
+        ),
         key=f"report:{report.pk}:filed",
-        body=f"{report.get_type_display()} · {report.compound.name}\n{report.summary[:500]}",
+        body=lambda: f"{report.get_type_display()} · {report.compound.name}\n{report.summary[:500]}",
         url=url_of(report),
         organisations=orgs,
     )
@@ -301,10 +303,12 @@ def give_opinion(
     )
     delivery.notify(
         recipients=members_of([report.reporting_org]),
-        subject=_("【报告意见】%(org)s 对“%(title)s”提出意见，请答复")
-        % {"org": row.organisation.name, "title": report.title},
+        subject=lambda: (
+            _("【报告意见】%(org)s 对“%(title)s”提出意见，请答复")
+            % {"org": row.organisation.name, "title": report.title}
+        ),
         key=f"report:{report.pk}:opinion:{opinion.pk}",
-        body=_("%(text)s\n请于 %(due)s 前答复。") % {"text": text, "due": opinion.due_on.isoformat()},
+        body=lambda: _("%(text)s\n请于 %(due)s 前答复。") % {"text": text, "due": opinion.due_on.isoformat()},
         url=url_of(report),
         organisations=[report.reporting_org],
     )
@@ -334,8 +338,10 @@ def answer_opinion(*, actor, opinion: Opinion, answer: str, now: dt.datetime | N
     audit.record(actor=actor, verb="report.answer", target=report, summary=answer[:80])
     delivery.notify(
         recipients=[opinion.author] + members_of([opinion.recipient.organisation]),
-        subject=_("【意见答复】%(org)s 答复了您对“%(title)s”的意见")
-        % {"org": report.reporting_org.name, "title": report.title},
+        subject=lambda: (
+            _("【意见答复】%(org)s 答复了您对“%(title)s”的意见")
+            % {"org": report.reporting_org.name, "title": report.title}
+        ),
         key=f"report:{report.pk}:answer:{opinion.pk}",
         body=answer,
         url=url_of(report),
@@ -415,15 +421,19 @@ def flag_unanswered(*, now: dt.datetime) -> int:
         party = Organisation.objects.filter(kind=OrgKind.PARTY_ORG, place=report.community).first()
         delivery.notify(
             recipients=members_of([report.reporting_org]),
-            subject=_("【逾期未答复】“%(title)s”的意见已超过答复期限") % {"title": report.title},
+            subject=lambda report=report: (
+                _("【逾期未答复】“%(title)s”的意见已超过答复期限") % {"title": report.title}
+            ),
             key=f"report:{report.pk}:opinion:{opinion.pk}:overdue",
-            body=_("%(org)s 于 %(at)s 提出的意见应于 %(due)s 前答复：%(text)s")
-            % {
-                "org": opinion.recipient.organisation.name,
-                "at": timezone.localtime(opinion.created_at).strftime("%Y-%m-%d"),
-                "due": opinion.due_on.isoformat(),
-                "text": opinion.text[:300],
-            },
+            body=lambda opinion=opinion: (
+                _("%(org)s 于 %(at)s 提出的意见应于 %(due)s 前答复：%(text)s")
+                % {
+                    "org": opinion.recipient.organisation.name,
+                    "at": timezone.localtime(opinion.created_at).strftime("%Y-%m-%d"),
+                    "due": opinion.due_on.isoformat(),
+                    "text": opinion.text[:300],
+                }
+            ),
             url=url_of(report),
             urgent=True,
             organisations=[report.reporting_org] + ([party] if party else []),
