@@ -145,7 +145,11 @@ def _translates_now(node: ast.AST) -> bool:
         func = node.func
         if isinstance(func, ast.Name) and func.id in TRANSLATING:
             return True
-        if isinstance(func, ast.Attribute) and func.attr.startswith("get_") and func.attr.endswith("_display"):
+        if (
+            isinstance(func, ast.Attribute)
+            and func.attr.startswith("get_")
+            and func.attr.endswith("_display")
+        ):
             return True
     return any(_translates_now(child) for child in ast.iter_child_nodes(node))
 
