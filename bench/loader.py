@@ -21,18 +21,47 @@ from django.db import connection, models
 _SKIP = object()
 
 
+class RawJson(str):
+    """A JSON column's value already encoded (a generator repeating a few documents encodes each once)."""
+
+
+def _sqlite_datetime(value: dt.datetime) -> str:
+    # Django's SQLite format: naive UTC, "YYYY-MM-DD HH:MM:SS[.ffffff]" (str() of a UTC datetime + "+00:00")
+    return str(value.astimezone(dt.UTC))[:-6]
+
+
+def _json(value) -> str:
+    return value if isinstance(value, RawJson) else json.dumps(value, ensure_ascii=False)
+
+
 def _sqlite_value(value):
+    """A constant's value for SQLite (once per table)."""
     if isinstance(value, dt.datetime):
-        return value.astimezone(dt.UTC).replace(tzinfo=None).isoformat(sep=" ")
+        return _sqlite_datetime(value)
     if isinstance(value, (dt.date, dt.time)):
         return value.isoformat()
     if isinstance(value, uuid.UUID):
         return value.hex
     if isinstance(value, (dict, list)):
-        return json.dumps(value, ensure_ascii=False)
+        return _json(value)
     if isinstance(value, Decimal):
         return str(value)
     return value
+
+
+def _sqlite_converter(field: models.Field):
+    """How a column's values are written for SQLite; None when sqlite3 takes them as they are."""
+    if isinstance(field, models.DateTimeField):
+        return _sqlite_datetime
+    if isinstance(field, (models.DateField, models.TimeField)):
+        return lambda v: v.isoformat()
+    if isinstance(field, models.UUIDField):
+        return lambda v: v.hex
+    if isinstance(field, models.JSONField):
+        return _json
+    if isinstance(field, models.DecimalField):
+        return str
+    return None
 
 
 def _pg_value(value):
@@ -66,7 +95,20 @@ class Table:
         return tuple(adapt(v) for _, v in self.constants)
 
 
-def insert(model: type[models.Model], fields: list[str], rows: Iterable[tuple], batch: int = 5000) -> int:
+def _convert(rows: Iterable[tuple], converters: list[tuple[int, object]]) -> Iterable[tuple]:
+    """The rows with the converted columns' non-null values converted (only those columns are touched)."""
+    if not converters:
+        yield from rows
+        return
+    for row in rows:
+        row = list(row)
+        for i, convert in converters:
+            if row[i] is not None:
+                row[i] = convert(row[i])
+        yield row
+
+
+def insert(model: type[models.Model], fields: list[str], rows: Iterable[tuple], batch: int = 20_000) -> int:
     """Insert the rows (tuples in `fields` order); returns how many."""
     table = Table(model, fields)
     name = connection.ops.quote_name(model._meta.db_table)
@@ -75,26 +117,21 @@ def insert(model: type[models.Model], fields: list[str], rows: Iterable[tuple], 
     connection.ensure_connection()
     if connection.vendor == "postgresql":
         tail = table.constant_values(_pg_value)
-        jsonpos = table.json_positions
+        rows = _convert(rows, [(i, _json) for i in table.json_positions])
         with connection.connection.cursor() as cur, cur.copy(f"COPY {name} ({cols}) FROM STDIN") as copy:  # noqa: S608 - identifiers from the model
             write = copy.write_row
             for row in rows:
-                if jsonpos:
-                    row = list(row)
-                    for i in jsonpos:
-                        row[i] = json.dumps(row[i], ensure_ascii=False)
-                    write((*row, *tail))
-                else:
-                    write((*row, *tail))
+                write((*row, *tail))
                 count += 1
         return count
     tail = table.constant_values(_sqlite_value)
     marks = ", ".join(["?"] * len(table.columns))
     sql = f"INSERT INTO {name} ({cols}) VALUES ({marks})"  # noqa: S608 - identifiers from the model
     raw = connection.connection
+    converters = [(i, c) for i, f in enumerate(table.fields) if (c := _sqlite_converter(f))]
     chunk: list[tuple] = []
-    for row in rows:
-        chunk.append(tuple(_sqlite_value(v) for v in row) + tail)
+    for row in _convert(rows, converters):
+        chunk.append((*row, *tail))
         if len(chunk) >= batch:
             raw.executemany(sql, chunk)
             count += len(chunk)
@@ -121,26 +158,38 @@ def reset_sequences(model_list: list[type[models.Model]]) -> None:
 
 @contextmanager
 def bulk_mode(model_list: list[type[models.Model]]):
-    """PostgreSQL: load without secondary indexes (rebuilt afterwards, much faster than row by row) and, when
-    the role may, without per-row foreign-key triggers (the generator writes only ids it has just created;
-    `check_foreign_keys` verifies that afterwards). Unique constraints stay on throughout. SQLite: nothing."""
-    if connection.vendor != "postgresql" or not model_list:
+    """Load without the tables' secondary indexes, rebuilt afterwards (much faster than updating them row by
+    row); unique constraints stay on throughout. PostgreSQL also, when the role may, skips per-row
+    foreign-key triggers (the generator writes only ids it has just created; `check_foreign_keys` verifies
+    that afterwards) and builds the indexes with more memory."""
+    if not model_list:
         yield
         return
     tables = [m._meta.db_table for m in model_list]
+    superuser = False
     with connection.cursor() as cur:
-        cur.execute(
-            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s) AND indexname NOT IN "
-            "(SELECT conname FROM pg_constraint WHERE conrelid::regclass::text = ANY(%s))",
-            [tables, tables],
-        )
+        if connection.vendor == "postgresql":
+            cur.execute(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s) AND indexname NOT IN "
+                "(SELECT conname FROM pg_constraint WHERE conrelid::regclass::text = ANY(%s))",
+                [tables, tables],
+            )
+        else:
+            marks = ", ".join(["%s"] * len(tables))
+            cur.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "  # noqa: S608
+                f"AND sql NOT LIKE 'CREATE UNIQUE%%' AND tbl_name IN ({marks})",
+                tables,
+            )
         saved = cur.fetchall()
         for name, _definition in saved:
             cur.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
-        cur.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
-        superuser = bool(cur.fetchone()[0])
-        if superuser:
-            cur.execute("SET LOCAL session_replication_role = replica")
+        if connection.vendor == "postgresql":
+            cur.execute("SET LOCAL maintenance_work_mem = '256MB'")
+            cur.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+            superuser = bool(cur.fetchone()[0])
+            if superuser:
+                cur.execute("SET LOCAL session_replication_role = replica")
     try:
         yield
     finally:

@@ -20,8 +20,14 @@ NEIGHBOURS = 4
 
 
 def _answers(rnd: Round, rng, bias: float) -> dict:
+    return answers_to(services.ballot_form(rnd), rng, bias)
+
+
+def answers_to(form: list[dict], rng, bias: float) -> dict:
+    """One voter's answers to a ballot form (`services.ballot_form`): scores around 70–95 and satisfaction
+    levels leaning the same way as `bias` (0–1). Shared with the benchmark's generator."""
     out = {}
-    for block in services.ballot_form(rnd):
+    for block in form:
         row = {}
         for c in block["criteria"]:
             if c.scale == Scale.SCORE:

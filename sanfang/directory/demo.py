@@ -195,7 +195,6 @@ def build(*, scale: str = "small", seed: int = 2022, today: dt.date) -> DemoCont
 
     people: list[Person] = []
     positions: list[Position] = []
-    orgs: list[Organisation] = []
     contracts: list[ServiceContract] = []
     buildings: list[Building] = []
 
@@ -258,68 +257,8 @@ def build(*, scale: str = "small", seed: int = 2022, today: dt.date) -> DemoCont
     compound_places[0].name = "幸福家园"  # the personas' home compound
     _bulk_places(compound_places)
 
-    # Organisations of each community: party org → RC (with its EPMC) → grid; compounds: party branch, owners'
-    # committee (most), contract with a company.
-    community_orgs = {}
-    for community in community_places:
-        party = Organisation(
-            kind=OrgKind.PARTY_ORG, name=f"{community.name}党委", place=community, is_demo=True
-        )
-        community_orgs[community.pk] = {"party": party}
-        orgs.append(party)
-    Organisation.objects.bulk_create(orgs)
-    second = []
-    for community in community_places:
-        party = community_orgs[community.pk]["party"]
-        rc = Organisation(
-            kind=OrgKind.RESIDENTS_COMMITTEE,
-            name=f"{community.name}居民委员会",
-            place=community,
-            parent=party,
-            is_demo=True,
-            phone=f"0714-73{rng.randint(10000, 99999)}",
-        )
-        grid = Organisation(
-            kind=OrgKind.GRID, name=f"{community.name}第一网格", place=community, parent=party, is_demo=True
-        )
-        community_orgs[community.pk].update(rc=rc, grid=grid)
-        second += [rc, grid]
-    Organisation.objects.bulk_create(second)
-    third = []
-    for community in community_places:
-        rc = community_orgs[community.pk]["rc"]
-        epmc = Organisation(
-            kind=OrgKind.EPMC,
-            name=f"{community.name}环境和物业管理委员会",
-            place=community,
-            parent=rc,
-            is_demo=True,
-        )
-        community_orgs[community.pk]["epmc"] = epmc
-        third.append(epmc)
-    compound_orgs = {}
-    for compound in compound_places:
-        party = community_orgs[compound.parent_id]["party"]
-        branch = Organisation(
-            kind=OrgKind.COMPOUND_PARTY_ORG,
-            name=f"{compound.name}党支部",
-            place=compound,
-            parent=party,
-            is_demo=True,
-        )
-        oc = None
-        if rng.random() < 0.7:
-            oc = Organisation(
-                kind=OrgKind.OWNERS_COMMITTEE,
-                name=f"{compound.name}业主委员会",
-                place=compound,
-                parent=party,
-                is_demo=True,
-            )
-            third.append(oc)
-        compound_orgs[compound.pk] = {"branch": branch, "oc": oc}
-        third.append(branch)
-    Organisation.objects.bulk_create(third)
+    # Organisations of each community and compound (shared with the benchmark's generator), then contracts.
+    community_orgs, compound_orgs = organisation_tree(community_places, compound_places, rng, is_demo=True)
 
     for i, compound in enumerate(compound_places):
         company = companies[i % len(companies)]
@@ -499,6 +438,80 @@ def build(*, scale: str = "small", seed: int = 2022, today: dt.date) -> DemoCont
         ]
     )
     return DemoContext(county=county, rng=rng, today=today, scale=scale, personas=personas)
+
+
+def organisation_tree(
+    community_places: list[Place], compound_places: list[Place], rng: random.Random, *, is_demo: bool
+) -> tuple[dict[int, dict], dict[int, dict]]:
+    """Each community's party org → RC (with its EPMC) → grid, and each compound's party branch and (for most)
+    owners' committee, bulk-created level by level (a parent needs its id first). Shared by the demo and the
+    benchmark's city generator. Returns {community id: {party, rc, grid, epmc}}, {compound id: {branch, oc}}."""
+    community_orgs: dict[int, dict] = {}
+    orgs = []
+    for community in community_places:
+        party = Organisation(
+            kind=OrgKind.PARTY_ORG, name=f"{community.name}党委", place=community, is_demo=is_demo
+        )
+        community_orgs[community.pk] = {"party": party}
+        orgs.append(party)
+    Organisation.objects.bulk_create(orgs, batch_size=2000)
+    second = []
+    for community in community_places:
+        party = community_orgs[community.pk]["party"]
+        rc = Organisation(
+            kind=OrgKind.RESIDENTS_COMMITTEE,
+            name=f"{community.name}居民委员会",
+            place=community,
+            parent=party,
+            is_demo=is_demo,
+            phone=f"0714-73{rng.randint(10000, 99999)}",
+        )
+        grid = Organisation(
+            kind=OrgKind.GRID,
+            name=f"{community.name}第一网格",
+            place=community,
+            parent=party,
+            is_demo=is_demo,
+        )
+        community_orgs[community.pk].update(rc=rc, grid=grid)
+        second += [rc, grid]
+    Organisation.objects.bulk_create(second, batch_size=2000)
+    third = []
+    for community in community_places:
+        rc = community_orgs[community.pk]["rc"]
+        epmc = Organisation(
+            kind=OrgKind.EPMC,
+            name=f"{community.name}环境和物业管理委员会",
+            place=community,
+            parent=rc,
+            is_demo=is_demo,
+        )
+        community_orgs[community.pk]["epmc"] = epmc
+        third.append(epmc)
+    compound_orgs: dict[int, dict] = {}
+    for compound in compound_places:
+        party = community_orgs[compound.parent_id]["party"]
+        branch = Organisation(
+            kind=OrgKind.COMPOUND_PARTY_ORG,
+            name=f"{compound.name}党支部",
+            place=compound,
+            parent=party,
+            is_demo=is_demo,
+        )
+        oc = None
+        if rng.random() < 0.7:
+            oc = Organisation(
+                kind=OrgKind.OWNERS_COMMITTEE,
+                name=f"{compound.name}业主委员会",
+                place=compound,
+                parent=party,
+                is_demo=is_demo,
+            )
+            third.append(oc)
+        compound_orgs[compound.pk] = {"branch": branch, "oc": oc}
+        third.append(branch)
+    Organisation.objects.bulk_create(third, batch_size=2000)
+    return community_orgs, compound_orgs
 
 
 def _bulk_places(places: list[Place]) -> None:
