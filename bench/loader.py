@@ -159,7 +159,7 @@ def reset_sequences(model_list: list[type[models.Model]]) -> None:
 @contextmanager
 def bulk_mode(model_list: list[type[models.Model]]):
     """Load without the tables' secondary indexes, rebuilt afterwards (much faster than updating them row by
-    row); unique constraints stay on throughout. PostgreSQL also, when the role may, skips per-row
+    row); unique constraints (and, on SQLite, foreign keys' own indexes) stay on throughout. PostgreSQL also, when the role may, skips per-row
     foreign-key triggers (the generator writes only ids it has just created; `check_foreign_keys` verifies
     that afterwards) and builds the indexes with more memory."""
     if not model_list:
@@ -177,11 +177,28 @@ def bulk_mode(model_list: list[type[models.Model]]):
         else:
             marks = ", ".join(["%s"] * len(tables))
             cur.execute(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "  # noqa: S608
+                "SELECT name, sql, tbl_name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "  # noqa: S608
                 f"AND sql NOT LIKE 'CREATE UNIQUE%%' AND tbl_name IN ({marks})",
                 tables,
             )
         saved = cur.fetchall()
+        if connection.vendor == "sqlite":
+            # SQLite finds the rows a deferred foreign key waits for through the referencing column's index
+            # when the referenced row arrives (a board item's current version): without it, every such insert
+            # scans the table. So single-column indexes of foreign keys stay.
+            fk_columns = {
+                (m._meta.db_table, f.column)
+                for m in model_list
+                for f in m._meta.concrete_fields
+                if f.is_relation
+            }
+            dropped = []
+            for name, definition, table in saved:
+                cur.execute(f"PRAGMA index_info({connection.ops.quote_name(name)})")
+                columns = [row[2] for row in cur.fetchall()]
+                if not (len(columns) == 1 and (table, columns[0]) in fk_columns):
+                    dropped.append((name, definition))
+            saved = dropped
         for name, _definition in saved:
             cur.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
         if connection.vendor == "postgresql":

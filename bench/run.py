@@ -500,7 +500,7 @@ def main(argv: list[str] | None = None) -> int:
         run_sanfang(args, env, found, rows, results)
     finally:
         if not args.keep and args.db == "postgres":
-            for name in (db_name, f"bench_peer_{args.scale}"):
+            for name in (db_name, f"sanfang_bench_peer_{args.scale}"):
                 try:
                     pg(args.pg + "/postgres", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
                 except Exception as exc:  # noqa: BLE001 - report and go on
@@ -552,7 +552,7 @@ def run_peer(args, base_env: dict, found: dict, rows: list, results: dict) -> No
         log("installing django-helpdesk into var/bench/peer-venv …")
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)  # noqa: S603
         subprocess.run([peer_py, "-m", "pip", "install", "-q", *PEER_REQUIREMENTS], check=True)  # noqa: S603
-    name = f"bench_peer_{args.scale}"
+    name = f"sanfang_bench_peer_{args.scale}"
     if args.db == "postgres":
         url = f"{args.pg}/{name}"
         pg(args.pg + "/postgres", f'DROP DATABASE IF EXISTS "{name}"')
