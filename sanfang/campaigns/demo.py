@@ -14,7 +14,7 @@ import datetime as dt
 import io
 
 from django.db.models import Count
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import Workbook
 
 from sanfang.core.demo import DemoContext
@@ -334,7 +334,8 @@ def _import_rows(street: Place, rng) -> list[dict]:
 def _xlsx(rows: list[dict]) -> bytes:
     wb = Workbook()
     ws = wb.active
-    header = [c.label for c in imports.COLUMNS]
+    with translation.override("zh-hans"):  # the rows below are keyed by the Chinese headers
+        header = [str(c.label) for c in imports.COLUMNS]
     ws.append(header)
     for row in rows:
         ws.append([row.get(label) for label in header])

@@ -1,20 +1,31 @@
 """Bulk import of compounds and their survey facts from the .xlsx template the system provides (WN-3).
 
-Every row is validated first; errors are reported per row and column in Chinese; nothing is imported unless every
-row is valid (one transaction).
+Every row is validated first; errors are reported per row and column in the importer's language; nothing is
+imported unless every row is valid (one transaction).
+
+The template comes in the language of whoever downloads it, and a file is read whatever its language: a column
+is known by its label in any of the site's languages (or by its key, `community_code`), and a coded cell by its
+option's label in any language (or its stored value). An office that downloads the English template and a
+colleague who fills it in Chinese still import (issue 8.3).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -28,76 +39,125 @@ from . import permissions, services
 from .models import Campaign, CompoundSurvey, CompoundType, DisclosureStatus, HousingNature, ManagementMode
 
 MAX_BYTES = 5 * 1024 * 1024
-YES = {"是", "有", "y", "yes", "true", "1", "√"}
-NO = {"否", "无", "n", "no", "false", "0", ""}
-FEE_REGIMES = {"包干制": "lump_sum", "酬金制": "commission"}
+YES_WORDS = {"是", "有", "y", "yes", "true", "1", "√"}
+NO_WORDS = {"否", "无", "n", "no", "false", "0", ""}
+YES, NO = gettext_lazy("是"), gettext_lazy("否")
+FEE_REGIMES = [("lump_sum", gettext_lazy("包干制")), ("commission", gettext_lazy("酬金制"))]
+
+
+def in_every_language(text) -> list[str]:
+    """A (lazy) text as it reads in each of the site's languages, the default first."""
+    out: list[str] = []
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            rendered = str(text)
+        if rendered not in out:
+            out.append(rendered)
+    return out
+
+
+def normal(text: Any) -> str:
+    """A header or cell as compared: full-width forms folded (（㎡） = (m2)), no spaces, no case, no "*"."""
+    folded = unicodedata.normalize("NFKC", str(text or "")).casefold()
+    return "".join(folded.split()).rstrip("*")
 
 
 @dataclass(frozen=True)
 class Column:
-    key: str
-    label: str
+    key: str  # stable: also accepted as the header
+    label: Any  # lazy: the header in the reader's language
     required: bool = False
     kind: str = "text"  # text | int | decimal | date | bool | choice
-    choices: dict[str, str] | None = None
-    note: str = ""
+    choices: Iterable[tuple[str, Any]] | None = None  # (stored value, lazy label)
+    note: Any = ""
 
+    def options(self) -> list[str]:
+        """The choices as the template offers them, in the active language."""
+        if self.kind == "bool":
+            return [str(YES), str(NO)]
+        return [str(label) for _value, label in self.choices or ()]
 
-def _labels(choices) -> dict[str, str]:
-    return {str(label): value for value, label in choices}
+    def headers(self) -> set[str]:
+        return {normal(self.key), *(normal(label) for label in in_every_language(self.label))}
+
+    def lookup(self) -> dict[str, str]:
+        """Every way a cell may name an option (its label in any language, or the value) -> the value."""
+        found: dict[str, str] = {}
+        for value, label in self.choices or ():
+            found[normal(value)] = value
+            for text in in_every_language(label):
+                found[normal(text)] = value
+        return found
 
 
 COLUMNS = [
-    Column("community_code", "社区代码", True, note="本系统中社区的代码"),
-    Column("compound_code", "小区代码", note="已登记的小区填写代码；新小区留空，系统自动编码"),
-    Column("name", "小区名称", True),
-    Column("address", "地址", True),
-    Column("year_built", "建成年份", True, "int"),
-    Column("buildings", "楼栋数", kind="int"),
-    Column("households", "户数", True, "int"),
-    Column("floor_area", "建筑面积（㎡）", kind="decimal"),
-    Column("housing_nature", "房屋性质", kind="choice", choices=_labels(HousingNature.choices)),
-    Column("is_old_compound", "是否老旧小区", kind="bool"),
-    Column("management_mode", "管理模式", True, "choice", _labels(ManagementMode.choices)),
-    Column("company_name", "物业服务企业"),
-    Column("contract_start", "合同开始日期", kind="date"),
-    Column("contract_end", "合同结束日期", kind="date"),
-    Column("fee_regime", "收费方式", kind="choice", choices=FEE_REGIMES),
-    Column("fee_standard", "收费标准"),
-    Column("has_owners_committee", "是否成立业委会", kind="bool"),
-    Column("oc_term_end", "业委会任期届满", kind="date"),
-    Column("disclosure_status", "收费信息公示情况", kind="choice", choices=_labels(DisclosureStatus.choices)),
-    Column("preliminary_type", "初步认定类型", True, "choice", _labels(CompoundType.choices)),
-    Column("note", "备注"),
+    Column("community_code", gettext_lazy("社区代码"), True, note=gettext_lazy("本系统中社区的代码")),
+    Column(
+        "compound_code",
+        gettext_lazy("小区代码"),
+        note=gettext_lazy("已登记的小区填写代码；新小区留空，系统自动编码"),
+    ),
+    Column("name", gettext_lazy("小区名称"), True),
+    Column("address", gettext_lazy("地址"), True),
+    Column("year_built", gettext_lazy("建成年份"), True, "int"),
+    Column("buildings", gettext_lazy("楼栋数"), kind="int"),
+    Column("households", gettext_lazy("户数"), True, "int"),
+    Column("floor_area", gettext_lazy("建筑面积（㎡）"), kind="decimal"),
+    Column("housing_nature", gettext_lazy("房屋性质"), kind="choice", choices=HousingNature.choices),
+    Column("is_old_compound", gettext_lazy("是否老旧小区"), kind="bool"),
+    Column("management_mode", gettext_lazy("管理模式"), True, "choice", ManagementMode.choices),
+    Column("company_name", gettext_lazy("物业服务企业")),
+    Column("contract_start", gettext_lazy("合同开始日期"), kind="date"),
+    Column("contract_end", gettext_lazy("合同结束日期"), kind="date"),
+    Column("fee_regime", gettext_lazy("收费方式"), kind="choice", choices=FEE_REGIMES),
+    Column("fee_standard", gettext_lazy("收费标准")),
+    Column("has_owners_committee", gettext_lazy("是否成立业委会"), kind="bool"),
+    Column("oc_term_end", gettext_lazy("业委会任期届满"), kind="date"),
+    Column(
+        "disclosure_status", gettext_lazy("收费信息公示情况"), kind="choice", choices=DisclosureStatus.choices
+    ),
+    Column("preliminary_type", gettext_lazy("初步认定类型"), True, "choice", CompoundType.choices),
+    Column("note", gettext_lazy("备注")),
 ]
+BY_KEY = {c.key: c for c in COLUMNS}
+
+
+def label(key: str) -> str:
+    """A column's header in the active language (for messages)."""
+    return str(BY_KEY[key].label)
 
 
 def template_xlsx() -> bytes:
-    """The import template: headers, an example row, and drop-downs for the coded columns."""
+    """The import template in the active language: headers, drop-downs for the coded columns, and a sheet of
+    instructions. A file made from it imports whatever the importer's language."""
     wb = Workbook()
     ws = wb.active
-    ws.title = "小区摸排认定表"
-    ws.append([c.label + ("*" if c.required else "") for c in COLUMNS])
+    ws.title = str(_("小区摸排认定表"))[:31]
+    ws.append([str(c.label) + ("*" if c.required else "") for c in COLUMNS])
     for i, c in enumerate(COLUMNS, start=1):
         cell = ws.cell(row=1, column=i)
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="FFF2CC" if c.required else "E8EEF5")
         ws.column_dimensions[cell.column_letter].width = 16
-        options = list(c.choices) if c.choices else (["是", "否"] if c.kind == "bool" else None)
+        options = c.options()
         if options:
             dv = DataValidation(
                 type="list", formula1='"' + ",".join(options) + '"', allow_blank=not c.required
             )
             dv.add(f"{cell.column_letter}2:{cell.column_letter}2000")
             ws.add_data_validation(dv)
-    help_ws = wb.create_sheet("填写说明")
-    help_ws.append(["列", "必填", "说明"])
+    help_ws = wb.create_sheet(str(_("填写说明"))[:31])
+    help_ws.append([_("列"), _("必填"), _("说明")])
+    separator = _("、")
     for c in COLUMNS:
-        hint = c.note or (
-            "、".join(c.choices) if c.choices else {"date": "日期，如 2022-03-01"}.get(c.kind, "")
+        hint = str(c.note) or (
+            separator.join(c.options())
+            if c.kind == "choice"
+            else {"date": _("日期，如 2022-03-01")}.get(c.kind, "")
         )
-        help_ws.append([c.label, "是" if c.required else "", hint])
-    help_ws.append(["", "", "所有行都检查无误后才会导入；任何一行有错，整批都不导入。"])
+        help_ws.append([str(c.label), str(YES) if c.required else "", hint])
+    help_ws.append(["", "", _("所有行都检查无误后才会导入；任何一行有错，整批都不导入。")])
+    help_ws.append(["", "", _("中文或英文模板都可以导入：列名和选项用中文或英文填写均可，列的顺序不限。")])
     neutralise(wb)
     buf = io.BytesIO()
     wb.save(buf)
@@ -129,8 +189,16 @@ def _cell(value) -> Any:
     return value
 
 
-def _parse(col: Column, raw: Any) -> Any:
-    """The cell's value, or raise ValueError with a Chinese message."""
+@functools.cache
+def _yes_no() -> tuple[frozenset[str], frozenset[str]]:
+    """What a yes/no cell may say, in any of the site's languages."""
+    yes = YES_WORDS | {normal(t) for t in in_every_language(YES)}
+    no = NO_WORDS | {normal(t) for t in in_every_language(NO)}
+    return frozenset(yes), frozenset(no)
+
+
+def _parse(col: Column, raw: Any, lookup: dict[str, str] | None = None) -> Any:
+    """The cell's value, or raise ValueError with a message in the active language."""
     if raw is None or raw == "":
         if col.required:
             raise ValueError(_("必须填写"))
@@ -162,21 +230,19 @@ def _parse(col: Column, raw: Any) -> Any:
         except ValueError:
             raise ValueError(_("日期格式应为 2022-03-01，实际为“%(v)s”") % {"v": raw}) from None
     if col.kind == "bool":
-        text = str(raw).strip().lower()
-        if text in YES:
+        yes, no = _yes_no()
+        text = normal(raw)
+        if text in yes:
             return True
-        if text in NO:
+        if text in no:
             return False
         raise ValueError(_("请填写“是”或“否”"))
     if col.kind == "choice":
-        assert col.choices is not None
-        text = str(raw).strip()
-        if text in col.choices:
-            return col.choices[text]
-        if text in col.choices.values():
-            return text
+        value = (lookup if lookup is not None else col.lookup()).get(normal(raw))
+        if value is not None:
+            return value
         raise ValueError(
-            _("“%(v)s”不是有效选项，可选：%(opts)s") % {"v": raw, "opts": "、".join(col.choices)}
+            _("“%(v)s”不是有效选项，可选：%(opts)s") % {"v": raw, "opts": _("、").join(col.options())}
         )
     return str(raw).strip()
 
@@ -191,15 +257,10 @@ def read_rows(actor, campaign: Campaign, data: bytes) -> ImportResult:
         return result
     ws = wb.worksheets[0]
     rows = ws.iter_rows(values_only=True)
-    header = [str(h or "").strip().rstrip("*") for h in next(rows, [])]
-    index: dict[str, int] = {}
-    for col in COLUMNS:
-        if col.label in header:
-            index[col.key] = header.index(col.label)
-        elif col.required:
-            result.errors.append(_("缺少必填列“%(col)s”，请使用系统提供的模板。") % {"col": col.label})
+    index = _columns(next(rows, None) or (), result.errors)
     if result.errors:
         return result
+    lookups = {c.key: c.lookup() for c in COLUMNS if c.kind == "choice"}
     communities: dict[str, Place | None] = {}
     seen_names: dict[tuple[str, str], int] = {}
     for n, raw_row in enumerate(rows, start=2):
@@ -212,7 +273,7 @@ def read_rows(actor, campaign: Campaign, data: bytes) -> ImportResult:
             i = index[col.key]
             raw = _cell(raw_row[i]) if i < len(raw_row) else None
             try:
-                row[col.key] = _parse(col, raw)
+                row[col.key] = _parse(col, raw, lookups.get(col.key))
             except ValueError as exc:
                 result.errors.append(
                     _("第 %(row)d 行“%(col)s”：%(msg)s") % {"row": n, "col": col.label, "msg": exc}
@@ -229,9 +290,9 @@ def read_rows(actor, campaign: Campaign, data: bytes) -> ImportResult:
                 communities[code] = Place.objects.communities().filter(code=str(code)).first()
             community = communities[code]
             if community is None or not community.is_within(campaign.county):
-                err("社区代码", _("本县没有代码为 %(code)s 的社区") % {"code": code})
+                err(label("community_code"), _("本县没有代码为 %(code)s 的社区") % {"code": code})
             elif not permissions.can_fill_survey_at(actor, community):
-                err("社区代码", _("您无权填报该社区的小区"))
+                err(label("community_code"), _("您无权填报该社区的小区"))
             else:
                 row["community"] = community
                 compound = None
@@ -239,7 +300,7 @@ def read_rows(actor, campaign: Campaign, data: bytes) -> ImportResult:
                     compound = Place.objects.compounds().filter(code=str(row["compound_code"])).first()
                     if compound is None or compound.parent_id != community.pk:
                         err(
-                            "小区代码",
+                            label("compound_code"),
                             _("该社区下没有代码为 %(code)s 的小区") % {"code": row["compound_code"]},
                         )
                 elif row.get("name"):
@@ -248,26 +309,53 @@ def read_rows(actor, campaign: Campaign, data: bytes) -> ImportResult:
                 if compound is not None:
                     existing = CompoundSurvey.objects.filter(campaign=campaign, compound=compound).first()
                     if existing and not existing.editable:
-                        err("小区名称", _("该小区的摸排认定表已提交审核，不能再导入覆盖"))
+                        err(label("name"), _("该小区的摸排认定表已提交审核，不能再导入覆盖"))
                 key = (code, row.get("name") or "")
                 if key in seen_names:
-                    err("小区名称", _("与第 %(other)d 行重复") % {"other": seen_names[key]})
+                    err(label("name"), _("与第 %(other)d 行重复") % {"other": seen_names[key]})
                 seen_names[key] = n
         year = row.get("year_built")
         if year is not None and not (1949 <= year <= dt.date.today().year):
-            err("建成年份", _("应在 1949 年至今之间"))
+            err(label("year_built"), _("应在 1949 年至今之间"))
         if row.get("management_mode") == ManagementMode.PROFESSIONAL and not row.get("company_name"):
-            err("物业服务企业", _("管理模式为专业化物业服务时必须填写"))
+            err(label("company_name"), _("管理模式为专业化物业服务时必须填写"))
         if (
             row.get("contract_start")
             and row.get("contract_end")
             and row["contract_end"] < row["contract_start"]
         ):
-            err("合同结束日期", _("不能早于合同开始日期"))
+            err(label("contract_end"), _("不能早于合同开始日期"))
         result.rows.append(row)
     if not result.rows and not result.errors:
         result.errors.append(_("文件中没有数据行。"))
     return result
+
+
+def _columns(header: Iterable[Any], errors: list[str]) -> dict[str, int]:
+    """Which column holds what, from the header row in any of the site's languages; bad headers are errors."""
+    known = {text: c for c in COLUMNS for text in c.headers()}
+    index: dict[str, int] = {}
+    for i, cell in enumerate(header):
+        text = str(cell or "").strip()
+        if not text:
+            continue
+        col = known.get(normal(text))
+        if col is None:
+            errors.append(
+                _("无法识别第 %(n)d 列的列名“%(col)s”：请使用系统提供的模板（中文或英文均可），或删除该列。")
+                % {"n": i + 1, "col": text}
+            )
+        elif col.key in index:
+            errors.append(
+                _("第 %(n)d 列“%(col)s”与第 %(other)d 列重复。")
+                % {"n": i + 1, "col": text, "other": index[col.key] + 1}
+            )
+        else:
+            index[col.key] = i
+    for col in COLUMNS:
+        if col.required and col.key not in index:
+            errors.append(_("缺少必填列“%(col)s”，请使用系统提供的模板。") % {"col": col.label})
+    return index
 
 
 def _next_code(community: Place, used: set[str]) -> str:

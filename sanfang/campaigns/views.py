@@ -449,7 +449,7 @@ def survey_import(request, pk: int):
 @login_required
 def import_template(request, pk: int):
     permissions.get_campaign_for(request.user, pk)
-    return _file(imports.template_xlsx(), "小区摸排认定表-导入模板.xlsx", documents.XLSX)
+    return _file(imports.template_xlsx(), _("小区摸排认定表-导入模板.xlsx"), documents.XLSX)
 
 
 # --------------------------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import io
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import translation
 from docx import Document
 from openpyxl import Workbook, load_workbook
 
@@ -12,7 +13,8 @@ from sanfang.campaigns import documents, imports, services
 from sanfang.campaigns.models import CompoundSurvey, SurveyStatus
 from sanfang.directory.models import Place
 
-HEADER = [c.label for c in imports.COLUMNS]
+with translation.override("zh-hans"):
+    HEADER = [str(c.label) for c in imports.COLUMNS]
 
 
 def _xlsx(rows):
