@@ -1,8 +1,6 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from django.views.static import serve as static_serve
 
 from sanfang.core import views as core_views
 from sanfang.directory import views as directory_views
@@ -42,9 +40,8 @@ for app, prefix in [
         continue
     urlpatterns.append(path(prefix, include(module)))
 
-if settings.DEBUG or not settings.PRODUCTION:
-    # Uploaded files in development; production serves MEDIA_ROOT from the web server or object storage.
-    urlpatterns.append(path("media/<path:path>", static_serve, {"document_root": settings.MEDIA_ROOT}))
+# No route serves MEDIA_ROOT, in development either: every upload is private and reaches its reader only through
+# its app's permission-checked view (sanfang/core/files.py), so a guessed file name gives nothing away.
 
 handler400 = "sanfang.core.errors_views.bad_request"
 handler403 = "sanfang.core.errors_views.forbidden"

@@ -20,6 +20,7 @@ urlpatterns = [
     path("rounds/<int:pk>/participants/", views.participants, name="participants"),
     path("rounds/<int:pk>/links/", views.links_issue, name="links-issue"),
     path("rounds/<int:pk>/subjects/<int:sid>/report/", views.self_report, name="self-report"),
+    path("rounds/<int:pk>/subjects/<int:sid>/report/file/", views.self_report_file, name="self-report-file"),
     path("rounds/<int:pk>/meeting/", views.meeting, name="meeting"),
     path("rounds/<int:pk>/paper/", views.paper, name="paper"),
     path("rounds/<int:pk>/paper/print/", views.paper_print, name="paper-print"),

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from sanfang.core import ratelimit
 from sanfang.core.errors import DomainError
+from sanfang.core.files import serve_upload
 from sanfang.directory.models import Organisation, Person, Place, PlaceKind
 from sanfang.directory.scopes import Role, get_scope
 
@@ -444,6 +445,18 @@ def self_report(request: HttpRequest, pk: int, sid: int) -> HttpResponse:
         "appraisal/self_report.html",
         {"round": rnd, "subject": subject, "can_write": can_write, "can_oral": can_oral},
     )
+
+
+@login_required
+def self_report_file(request: HttpRequest, pk: int, sid: int) -> HttpResponse:
+    """The self-report document, to those who may read the self-report page (never a public media URL)."""
+    rnd = permissions.get_round_for(request.user, pk)
+    subject = rnd.subjects.select_related("organisation").filter(pk=sid).first()
+    if subject is None:
+        raise Http404
+    suffix = subject.report_file.name.rsplit(".", 1)[-1] if "." in subject.report_file.name else "bin"
+    name = _("%(org)s述职文档") % {"org": subject.organisation.name} + f"-{rnd.year}.{suffix}"
+    return serve_upload(subject.report_file, filename=name)
 
 
 @login_required

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from sanfang.core.errors import DomainError
+from sanfang.core.files import serve_upload
 from sanfang.directory.models import Place, PlaceKind
 from sanfang.directory.scopes import Role, get_scope
 
@@ -819,6 +820,4 @@ def attachment(request, pk: int):
     att = EpmcAttachment.objects.select_related("activity__community").filter(pk=pk).first()
     if att is None or not permissions.can_view_epmc(request.user, att.activity.community):
         raise Http404
-    from django.http import FileResponse
-
-    return FileResponse(att.file.open("rb"), as_attachment=True, filename=att.name)
+    return serve_upload(att.file, filename=att.name)

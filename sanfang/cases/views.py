@@ -10,10 +10,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from sanfang.core import ratelimit
 from sanfang.core.errors import DomainError
+from sanfang.core.files import serve_upload
 from sanfang.directory.models import Organisation, OrgKind, Place, PlaceKind
 from sanfang.directory.scopes import Role, get_scope
 
@@ -146,7 +146,7 @@ def photo(request: HttpRequest, pk: int) -> HttpResponse:
     token = request.GET.get("t", "")
     if not (token and token == item.case.follow_token):
         permissions.get_case_for(request.user, item.case_id)
-    return FileResponse(default_storage.open(item.image.name, "rb"), content_type="image/jpeg")
+    return serve_upload(item.image, inline=True, content_type="image/jpeg")
 
 
 @login_required

@@ -33,6 +33,7 @@ urlpatterns = [
     path("documents/<int:pk>/docx/", views.document_docx, name="document-docx"),
     path("resolutions/mine/", views.my_resolutions, name="my-resolutions"),
     path("resolutions/<int:pk>/", views.resolution_detail, name="resolution"),
+    path("resolutions/<int:pk>/evidence/<int:nid>/", views.evidence, name="evidence"),
     path("resolutions/<int:pk>/reopen/", views.resolution_reopen, name="resolution-reopen"),
     path("schedule/<str:code>/", views.schedule_edit, name="schedule"),
     path("summaries/", views.summary_list, name="summaries"),

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sanfang.core.errors import DomainError
+from sanfang.core.files import serve_upload
 from sanfang.core.models import Message
 from sanfang.directory.models import Organisation, Place
 from sanfang.directory.scopes import Role, get_scope
@@ -25,6 +26,7 @@ from .models import (
     Meeting,
     MeetingDocument,
     Participant,
+    ProgressNote,
     Resolution,
     Summary,
 )
@@ -599,6 +601,16 @@ def resolution_detail(request, pk: int):
             and res.status == Resolution.Status.DONE,
         },
     )
+
+
+@login_required
+def evidence(request, pk: int, nid: int):
+    """A progress note's evidence, to those who may read the resolution (never a public media URL)."""
+    res = permissions.get_resolution_for(request.user, pk)
+    note = get_object_or_404(ProgressNote, pk=nid, resolution=res)
+    suffix = note.evidence.name.rsplit(".", 1)[-1] if "." in note.evidence.name else "bin"
+    name = _("议定事项%(res)s佐证材料%(note)s") % {"res": res.pk, "note": note.pk} + f".{suffix}"
+    return serve_upload(note.evidence, filename=name)
 
 
 @login_required

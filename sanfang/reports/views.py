@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sanfang.core.errors import DomainError
+from sanfang.core.files import serve_upload
 from sanfang.directory.models import Place
 from sanfang.directory.scopes import Role, get_scope
 
@@ -362,11 +363,9 @@ def agenda(request: HttpRequest, pk: int) -> HttpResponse:
 def attachment(request: HttpRequest, pk: int) -> HttpResponse:
     """The attachment, only to those who may read the report (never through a public media URL)."""
     report = permissions.get_report_for(request.user, pk)
-    if not report.attachment:
-        raise Http404
     suffix = report.attachment.name.rsplit(".", 1)[-1] if "." in report.attachment.name else "bin"
     name = _("报告%(n)s附件") % {"n": report.pk} + f".{suffix}"
-    return FileResponse(report.attachment.open("rb"), as_attachment=True, filename=name)
+    return serve_upload(report.attachment, filename=name)
 
 
 @login_required

@@ -41,8 +41,6 @@ PUBLIC = frozenset(
         "publicity:item-history",
         "appraisal:public",  # the published result
         "appraisal:ballot",  # by the participant's secret ballot token
-        # Development only (urls.py mounts it when not in production): uploads under random names.
-        "media/<path:path>",
         "sanfang_directory_api_list_places",
         "sanfang_directory_api_get_place",
         "sanfang_directory_api_place_organisations",
@@ -375,6 +373,11 @@ HTML = {
     ),
     "meetings:resolution": (
         "pk=resolution",
+        "200 200 200 404 200 200 200 200 200 200 200 200 200 404 404 404 L",
+        "· · · 404 · · · · · · · · · 404 404 404 L",
+    ),
+    "meetings:evidence": (
+        "pk=resolution nid=evidence_note",
         "200 200 200 404 200 200 200 200 200 200 200 200 200 404 404 404 L",
         "· · · 404 · · · · · · · · · 404 404 404 L",
     ),
@@ -723,6 +726,11 @@ HTML = {
         "200 200 200 404 200 200 200 200 200 200 200 200 200 200 404 404 L",
         "· · · 404 · · · · · · · · · · 404 404 L",
     ),
+    "appraisal:self-report-file": (
+        "pk=round sid=subject",
+        "200 200 200 404 200 200 200 200 200 200 200 200 200 200 404 404 L",
+        "· · · 404 · · · · · · · · · · 404 404 L",
+    ),
     "appraisal:meeting": (
         "pk=round",
         "200 200 200 404 200 200 200 200 200 200 200 200 200 200 404 404 L",
@@ -952,11 +960,6 @@ HTML = {
         "pk=epmc_attachment",
         "200 200 200 404 200 404 200 200 404 404 404 404 404 404 404 404 L",
         "· · · 404 · 404 · · 404 404 404 404 404 404 404 404 L",
-    ),
-    "media/<path:path>": (
-        "path=media_path",
-        "404 404 404 404 404 404 404 404 404 404 404 404 404 404 404 404 404",
-        "404 404 404 404 404 404 404 404 404 404 404 404 404 404 404 404 404",
     ),
 }
 

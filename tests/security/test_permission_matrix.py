@@ -14,6 +14,7 @@ them out; review every changed cell before copying it into matrix.py.
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 
@@ -192,10 +193,29 @@ def test_django_admin_is_for_superusers_only(matrix_world):
 
 # --- links: what a persona is shown, it may open ------------------------------------------------------------
 
-LINK_SKIP = ("/logout", "/media/", "/static/", "/admin/", ".docx", ".xlsx", ".svg")
+LINK_SKIP = ("/logout", "/static/", "/admin/", ".docx", ".xlsx", ".svg")
 # Every page of the world, in every app (the appraisal pages once linked organisation histories and credit
 # records, a community's campaign page its street's page, a report its follow-up form, all 404 for the reader).
 LINKED_FROM = ("",)
+# Any address under MEDIA_URL, in any attribute or script (href, src, action, srcset, data-*).
+MEDIA_REF = re.compile(r"""["'\s(=,](?:https?://[^/"'\s]+)?/media/[^"'\s)>]*""")
+
+
+def _pages_seen_by(matrix_world, persona: str) -> dict[str, str]:
+    """The HTML of every page of the world the matrix says `persona` may open (fetched once per persona)."""
+    seen = matrix_world.__dict__.setdefault("pages_seen", {})
+    if persona not in seen:
+        client = matrix_world.clients[persona]
+        pages = {}
+        for route in html_routes():
+            args, get_row, _post_row = matrix.HTML[route.key]
+            if route.route.startswith(LINKED_FROM) and parse_row(get_row)[persona] == "200":
+                url = route.url({p: matrix_world.ids[obj] for p, obj in parse_args(args).items()})
+                response = client.get(url)
+                if "text/html" in response.get("Content-Type", ""):
+                    pages[url] = response.content.decode()
+        seen[persona] = pages
+    return seen[persona]
 
 
 @pytest.mark.parametrize("persona", [p for p in PERSONAS if p != "admin"])
@@ -203,20 +223,11 @@ def test_links_a_persona_is_shown_do_not_404_for_that_persona(matrix_world, pers
     """Every page a persona may open links only pages the persona may open too (a name the reader may not
     follow is shown as plain text): no link on a page of the world leads that persona to a 404."""
     import html
-    import re
 
     client = matrix_world.clients[persona]
-    pages = []
-    for route in html_routes():
-        args, get_row, _post_row = matrix.HTML[route.key]
-        if route.route.startswith(LINKED_FROM) and parse_row(get_row)[persona] == "200":
-            pages.append(route.url({p: matrix_world.ids[obj] for p, obj in parse_args(args).items()}))
     links: dict[str, str] = {}
-    for page in pages:
-        response = client.get(page)
-        if "text/html" not in response.get("Content-Type", ""):
-            continue
-        for href in re.findall(r'href="(/[^"#]*)', response.content.decode()):
+    for page, body in _pages_seen_by(matrix_world, persona).items():
+        for href in re.findall(r'href="(/[^"#]*)', body):
             href = html.unescape(href)
             path = href.split("?", 1)[0]
             if not path.startswith(LINK_SKIP) and not path.endswith(LINK_SKIP):
@@ -225,3 +236,16 @@ def test_links_a_persona_is_shown_do_not_404_for_that_persona(matrix_world, pers
         f"{href} (linked from {page})" for href, page in links.items() if client.get(href).status_code == 404
     ]
     assert dead == []
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_issue10_no_page_gives_any_persona_a_media_url(matrix_world, persona):
+    """Uploads (case photos, report and campaign attachments, self-report documents, meeting evidence) are
+    reached only through permission-checked views: no page any persona may open, the administrator's
+    included, names an address under /media/ (a guessable path that would skip the check)."""
+    found = [
+        f"{m.group(0)[1:]} on {page}"
+        for page, body in _pages_seen_by(matrix_world, persona).items()
+        for m in MEDIA_REF.finditer(body)
+    ]
+    assert found == []

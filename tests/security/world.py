@@ -104,6 +104,13 @@ def _meetings(world: World, ids: dict) -> None:
         working_days=5,
     )
     ids["resolution"] = resolution.pk
+    note = services.add_progress(
+        actor=world.company_head,
+        resolution=resolution,
+        text=f"已清理 3 栋楼道{XSS}",
+        evidence=SimpleUploadedFile("清理前后照片.pdf", b"%PDF-1.4 evidence", "application/pdf"),
+    )
+    ids["evidence_note"] = note.pk
     summary = services.generate_summary(
         actor=world.epmc_lead, community=world.community_a, kind="half_year", year=2026, half=1
     )
@@ -194,7 +201,6 @@ def _reports(world: World, ids: dict) -> None:
 
     report = file_fund_use(world, attachment=SimpleUploadedFile("业主大会决议.pdf", b"%PDF-1.4 x"))
     ids["report"] = report.pk
-    ids["media_path"] = report.attachment.name
     ids["report_type"] = str(report.type.value if hasattr(report.type, "value") else report.type)
     opinion = services.give_opinion(actor=world.street_official, report=report, text=f"请补充表决材料{XSS}")
     ids["opinion"] = opinion.pk
@@ -218,7 +224,11 @@ def _appraisal(world: World, ids: dict) -> None:
     )
     subject = rnd.subjects.get(organisation=world.company_x)
     services.submit_self_report(
-        actor=world.company_head, subject=subject, mode="written", text=f"述职要点{XSS}"
+        actor=world.company_head,
+        subject=subject,
+        mode="document",
+        text=f"述职要点{XSS}",
+        file=SimpleUploadedFile("述职报告.pdf", b"%PDF-1.4 self-report", "application/pdf"),
     )
     ids["subject"] = subject.pk
     links = services.issue_links(actor=world.party_secretary, round=rnd)
