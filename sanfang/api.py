@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import importlib
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.http import Http404
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -26,43 +31,82 @@ ERROR_SCHEMA = {
     },
     "required": ["detail"],
 }
+# Marked with gettext_noop and translated when the document is built, in the reader's language (see below).
 ERROR_RESPONSES = {
-    "400": "请求不符合业务规则。",
-    "401": "未登录，或 API 令牌无效。",
-    "403": "无权进行此操作。",
-    "404": "对象不存在，或不在您的工作范围内。",
-    "409": "对象已被他人修改，请刷新后重试。",
-    "413": "请求体过大。",
-    "422": "提交的数据格式不正确。",
-    "429": "操作过于频繁，请稍后再试。",
+    "400": gettext_noop("请求不符合业务规则。"),
+    "401": gettext_noop("未登录，或 API 令牌无效。"),
+    "403": gettext_noop("无权进行此操作。"),
+    "404": gettext_noop("对象不存在，或不在您的工作范围内。"),
+    "409": gettext_noop("对象已被他人修改，请刷新后重试。"),
+    "413": gettext_noop("请求体过大。"),
+    "422": gettext_noop("提交的数据格式不正确。"),
+    "429": gettext_noop("操作过于频繁，请稍后再试。"),
 }
+
+
+def in_requested_language(view):
+    """The OpenAPI document and its page in the language asked for: `?lang=en`, else the reader's choice (profile
+    or language switch), else the Accept-Language of the integrator's tool, else Chinese. Unlike the pages
+    (Chinese unless chosen, core.middleware.LanguageMiddleware), a machine client's header is honoured here.
+    The document is built for every request, never cached, and says which language it is in."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        supported = dict(settings.LANGUAGES)
+        user = getattr(request, "user", None)
+        choices = [
+            request.GET.get("lang", ""),
+            getattr(user, "language", "") if user is not None and user.is_authenticated else "",
+            request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, ""),
+            translation.get_language_from_request(request),
+        ]
+        language = next((c for c in choices if c in supported), settings.LANGUAGE_CODE)
+        with translation.override(language):
+            response = view(request, *args, **kwargs)
+        response.headers["Content-Language"] = language
+        patch_vary_headers(response, ("Accept-Language", "Cookie"))
+        return response
+
+    return wrapper
+
+
+def _translated(text):
+    return gettext(text) if isinstance(text, str) and text else text
 
 
 class SanfangAPI(NinjaAPI):
     def get_openapi_schema(self, *args, **kwargs):
+        """The document in the active language: titles, summaries and answers are catalogue entries (operation
+        summaries are extracted from the `summary=` of each route by `sanfang makemessages_py`)."""
         schema = super().get_openapi_schema(*args, **kwargs)
+        info = schema.get("info", {})
+        for key in ("title", "description"):
+            info[key] = _translated(info.get(key))
         schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
         ref = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
         for operations in schema["paths"].values():
             for operation in operations.values():
+                operation["summary"] = _translated(operation.get("summary"))
                 responses = operation.setdefault("responses", {})
                 for status, description in ERROR_RESPONSES.items():
                     if status == "401" and not operation.get("security"):
                         continue  # an open operation never asks for credentials
                     if status not in responses and int(status) not in responses:
-                        responses[status] = {"description": description, "content": ref}
+                        responses[status] = {"description": gettext(description), "content": ref}
         return schema
 
 
 api = SanfangAPI(
-    title="三方联动平台 API",
+    title=gettext_noop("三方联动平台 API"),
     version="1",
-    description=(
+    description=gettext_noop(
         "社区党组织领导下的居委会、业委会、物业服务企业三方联动平台接口。浏览器使用会话登录（写操作需 CSRF 令牌），"
         '系统集成使用个人 API 令牌：`Authorization: Bearer sf_…`。错误统一返回 `{"detail": "…"}`。'
+        "本文档默认为中文；英文版：`?lang=en` 或 `Accept-Language: en`。"
     ),
     auth=AUTH,
     urls_namespace="api",
+    docs_decorator=in_requested_language,
 )
 
 

@@ -125,6 +125,33 @@ def _extract_file(path: Path):
     )
 
 
+# Keyword arguments of a view decorator whose text is shown to people: the API's operation summaries
+# (`@router.get("/", summary="地点列表")`) appear in the OpenAPI document, which is translated when it is
+# built (sanfang/api.py), so they are catalogue entries without a `_()` around each of them.
+DECORATOR_TEXT_KEYWORDS = ("summary",)
+
+
+def _extract_decorator_texts(path: Path):
+    """(lineno, msgid, comments, context) for every decorator keyword in DECORATOR_TEXT_KEYWORDS."""
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        for decorator in node.decorator_list:
+            if not isinstance(decorator, ast.Call):
+                continue
+            for keyword in decorator.keywords:
+                value = keyword.value
+                if (
+                    keyword.arg in DECORATOR_TEXT_KEYWORDS
+                    and isinstance(value, ast.Constant)
+                    and isinstance(value.value, str)
+                ):
+                    yield value.lineno, value.value, [], None
+
+
 def extract_app(label: str) -> list[Message]:
     """Every translatable string of an app, in source order (file by file, line by line)."""
     return extract_files(source_files(label))
@@ -134,7 +161,10 @@ def extract_files(files: list[tuple[Path, Path]]) -> list[Message]:
     found: dict[tuple[str | None, str], Message] = {}
     for path, root in files:
         ref = _reference(path, root)
-        for lineno, message, comments, context in _extract_file(path):
+        found_here = list(_extract_file(path))
+        if path.suffix == ".py":
+            found_here += list(_extract_decorator_texts(path))
+        for lineno, message, comments, context in found_here:
             if isinstance(message, tuple):
                 msgid, msgid_plural = message[0], message[1]
             else:
