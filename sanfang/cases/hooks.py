@@ -11,11 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from sanfang.core import extensions, nav, todos
+from sanfang.core import extensions, nav, stamps, todos
 from sanfang.directory.scopes import Role, get_scope
 
 from . import services
-from .models import Case, Feedback, Handover, Invitation, Status, Summons
+from .models import Case, CaseEvent, Feedback, Handover, Invitation, Status, Summons
 
 nav.register(gettext_lazy("问题办理"), "cases:triage", roles=Role.STAFF, order=20)
 nav.register(
@@ -33,6 +33,13 @@ def _rates_changed(sender, **kwargs):
 for _model in (Case, Feedback, Handover):
     post_save.connect(_rates_changed, sender=_model, dispatch_uid=f"cases-rates-{_model.__name__}")
     post_delete.connect(_rates_changed, sender=_model, dispatch_uid=f"cases-rates-del-{_model.__name__}")
+
+
+# Compound boards show their cases (board.cases below) and are cached under the compound's board stamp
+# (publicity/board.py): every change of a case, its events or summonses replaces that stamp in the same transaction.
+stamps.watch(Case, lambda case, kw: [f"board:{case.compound_id}"], "board-Case")
+for _model in (CaseEvent, Summons):
+    stamps.watch(_model, lambda obj, kw: [f"board:{obj.case.compound_id}"], f"board-{_model.__name__}")
 
 
 @extensions.provides("board.cases")

@@ -1509,7 +1509,10 @@ def bounce_report(place: Place) -> list[dict]:
 
 def _board_queryset():
     """The cases a board may show (PN-1): classified, and open or closed within the last 180 days."""
-    since = timezone.now() - dt.timedelta(days=180)
+    # From the start of a day, so that what a board shows depends on the date alone (it is cached per day).
+    since = dt.datetime.combine(
+        timezone.localdate() - dt.timedelta(days=180), dt.time.min, tzinfo=timezone.get_current_timezone()
+    )
     return (
         Case.objects.public()
         .filter(Q(status__in=[s for s in Status.values if s != Status.CLOSED]) | Q(closed_at__gte=since))

@@ -23,7 +23,16 @@ from sanfang import __version__
 
 FORMAT = 1
 # Rebuilt by migrations, or transient: not part of a backup.
-EXCLUDE = ["contenttypes", "auth.permission", "sessions", "admin.logentry", "django_tasks_database"]
+# core.stamp: cache keys (core/stamps.py), not data; a restored installation draws fresh ones, so no cache that
+# outlived the old database can serve a page under them.
+EXCLUDE = [
+    "contenttypes",
+    "auth.permission",
+    "sessions",
+    "admin.logentry",
+    "django_tasks_database",
+    "core.stamp",
+]
 
 
 class BackupError(Exception):

@@ -214,6 +214,21 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.prefix}…)"
 
 
+class Stamp(models.Model):
+    """A token that changes, in the same transaction, with every change of the data behind a cached page
+    (core/stamps.py): a page cached under the token is never served after its data changed (issue 9)."""
+
+    key = models.CharField(max_length=80, primary_key=True)
+    token = models.CharField(max_length=32)
+
+    class Meta:
+        verbose_name = _("缓存标记")
+        verbose_name_plural = _("缓存标记")
+
+    def __str__(self) -> str:
+        return self.key
+
+
 class DeadlineMixin(models.Model):
     """A due date counted in working days from a start date; recomputed if it was estimated (unknown year)."""
 

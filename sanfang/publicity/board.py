@@ -11,13 +11,17 @@ import datetime as dt
 import logging
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from sanfang.core import extensions
+from sanfang.core import extensions, stamps
 from sanfang.directory.models import Organisation, OrgKind, Place, Position, ServiceContract
 
 from . import content as contents
@@ -254,3 +258,57 @@ def share_text(board: Board, absolute_url: str) -> str:
     lines.append(_("价格举报投诉电话：%(hotline)s") % {"hotline": contents.PRICE_HOTLINE})
     lines.append(_("查看完整公示（含历史版本）：%(url)s") % {"url": absolute_url})
     return "\n".join(lines)
+
+
+# --- the cached board (issue 9) ---------------------------------------------------------------------------------
+#
+# The rendered board is cached under its stamps (core/stamps.py): "board:<compound id>" changes with every change
+# of the compound's items, versions and hash chain (publicity/hooks.py) and of its cases, their public events and
+# summonses (cases/hooks.py); "board:directory" with every change of places, buildings, organisations, positions,
+# contracts and people's names, which boards show across compounds. What else the board depends on is in the key
+# itself: the day (overdue items, contracts and positions in force, cases closed within 180 days), the language
+# and the time zone. So a change is on the board at the next request, in every web process.
+
+BOARD_CACHE_SECONDS = getattr(settings, "BOARD_CACHE_SECONDS", 900)
+DIRECTORY_STAMP = "board:directory"
+
+
+def board_stamp(compound_id: int) -> str:
+    return f"board:{compound_id}"
+
+
+def with_stamps(places):
+    """Places annotated with the tokens of their board stamps (`board_token`, `directory_token`), so that a
+    board served from the cache costs one query: the compound with its stamps."""
+    from django.db.models import CharField, OuterRef, Subquery, Value
+    from django.db.models.functions import Cast, Concat
+
+    from sanfang.core.models import Stamp
+
+    own = Stamp.objects.filter(key=Concat(Value("board:"), Cast(OuterRef("pk"), CharField())))
+    return places.annotate(
+        board_token=Subquery(own.values("token")[:1]),
+        directory_token=Subquery(Stamp.objects.filter(key=DIRECTORY_STAMP).values("token")[:1]),
+    )
+
+
+def rendered_board(compound: Place) -> dict[str, str]:
+    """The board's own parts as HTML ("head": title lines, "body": everything below the buttons)."""
+    today = timezone.localdate()
+    # The tokens are read before the data (see core/stamps.py): with the compound (with_stamps) or now.
+    tokens = (getattr(compound, "board_token", None), getattr(compound, "directory_token", None))
+    if None in tokens:
+        tokens = stamps.read(board_stamp(compound.pk), DIRECTORY_STAMP)
+    key = ":".join(
+        ["publicity:board", str(compound.pk), get_language() or "", timezone.get_current_timezone_name()]
+        + [today.isoformat(), *tokens]
+    )
+    parts = cache.get(key)
+    if parts is None:
+        ctx = {"board": build_board(compound, today=today), "compound": compound}
+        parts = {
+            "head": render_to_string("publicity/_board_head.html", ctx),
+            "body": render_to_string("publicity/_board_body.html", ctx),
+        }
+        cache.set(key, parts, BOARD_CACHE_SECONDS)
+    return parts

@@ -10,14 +10,39 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from sanfang.core import extensions, nav, todos
+from sanfang.core import extensions, nav, stamps, todos
 from sanfang.core.extensions import Indicator
-from sanfang.directory.models import Organisation, OrgKind, Place
+from sanfang.directory.models import (
+    Building,
+    Organisation,
+    OrgKind,
+    Person,
+    Place,
+    Position,
+    ServiceContract,
+)
 from sanfang.directory.scopes import Role, get_scope
 
 from . import permissions
-from .board import disclosure_status
-from .models import BoardItem, ItemKind, ItemStatus, Party
+from .board import DIRECTORY_STAMP, board_stamp, disclosure_status
+from .models import BoardChain, BoardItem, ItemKind, ItemStatus, ItemVersion, Party
+
+# The cached public board (board.rendered_board) is keyed by stamps that change with its data, in the same
+# transaction: the compound's own items, versions and chain, and the directory it shows (cases/hooks.py stamps
+# the cases).
+for _model in (BoardItem, ItemVersion, BoardChain):
+    stamps.watch(_model, lambda obj, kw: [board_stamp(obj.compound_id)], f"board-{_model.__name__}")
+for _model in (Place, Building, Organisation, Position, ServiceContract):
+    stamps.watch(_model, lambda obj, kw: [DIRECTORY_STAMP], f"board-{_model.__name__}")
+# Of a person the board shows the name: logins, password and preference changes (saved with update_fields)
+# do not touch it.
+stamps.watch(
+    Person,
+    lambda obj, kw: (
+        [DIRECTORY_STAMP] if kw.get("update_fields") is None or "name" in kw["update_fields"] else []
+    ),
+    "board-Person",
+)
 
 nav.register(
     gettext_lazy("公示管理"),

@@ -18,12 +18,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sanfang.core import audit, delivery, extensions
+from sanfang.core import audit, delivery, extensions, stamps
 from sanfang.core.errors import Conflict, RuleViolation
 from sanfang.directory.models import Organisation, OrgKind, Place, PlaceKind, ServiceContract
 
 from . import content as contents
 from . import permissions
+from .board import board_stamp
 from .models import BoardChain, BoardItem, ItemKind, ItemStatus, ItemVersion, Party
 
 # Due dates (the seed fixes none; these follow the usual practice of the price and housing authorities):
@@ -233,6 +234,8 @@ def ensure_schedule(*, compounds: Iterable[Place] | None = None, today: dt.date 
                 )
             )
     BoardItem.objects.bulk_create(new, batch_size=500, ignore_conflicts=True)
+    if new:  # bulk_create sends no signals: the boards that list these items must be rendered afresh
+        stamps.bump(*sorted({board_stamp(i.compound_id) for i in new}))
     return len(new)
 
 

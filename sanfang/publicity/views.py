@@ -12,6 +12,7 @@ from django.db.models import Count, Max, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -27,8 +28,9 @@ from .history import changes
 from .models import BoardItem, ItemKind, ItemStatus, ItemVersion
 
 
-def _compound(code: str) -> Place:
-    compound = Place.objects.compounds().select_related("parent__parent").filter(code=code).first()
+def _compound(code: str, *, stamped: bool = False) -> Place:
+    places = Place.objects.compounds().select_related("parent__parent").filter(code=code)
+    compound = (boards.with_stamps(places) if stamped else places).first()
     if compound is None:
         raise Http404
     return compound
@@ -54,10 +56,19 @@ def _board_context(request, compound, **extra):
 
 
 def board(request: HttpRequest, code: str) -> HttpResponse:
-    """PN-1: the compound's public board (no login), mobile first."""
-    compound = _compound(code)
-    ctx = _board_context(request, compound)
-    ctx["can_manage"] = permissions.can_see_status(request.user, compound)
+    """PN-1: the compound's public board (no login), mobile first. The board's own parts are rendered once per
+    state of its data and served from the cache until that data changes (boards.rendered_board, issue 9); the
+    visitor's parts (buttons for staff, the invitation to register) are rendered per request."""
+    compound = _compound(code, stamped=True)
+    parts = boards.rendered_board(compound)
+    ctx = {
+        "compound": compound,
+        "board_head": mark_safe(parts["head"]),  # noqa: S308 - rendered by our own templates, autoescaped
+        "board_body": mark_safe(parts["body"]),  # noqa: S308
+        "can_manage": permissions.can_see_status(request.user, compound),
+    }
+    if request.GET.get("large") == "1":
+        ctx["large_type"] = True
     return render(request, "publicity/board.html", ctx)
 
 

@@ -1,0 +1,66 @@
+"""Stamps: keys for caches that are never stale (issue 9).
+
+A stamp is a random token stored in the database under a key ("board:42", "board:directory"). Every change of
+the data behind a cached page replaces the token of its key **in the same transaction** as the change (model
+signals, connected by the app that owns the data with `watch`). A page is cached under the tokens it read
+before reading its data, so:
+
+- a reader that sees the new token also sees the new data (one transaction committed both);
+- a reader that read the old token and then the new data only caches the new data under a token no longer
+  current — wasted, never served;
+- tokens are random, not counters, so a token names one state of the data even across a restored backup or a
+  re-created database while a file or Redis cache outlives it.
+
+Because the tokens live in the database, every web process agrees on them whatever the cache backend is
+(per-process memory included). Writes that bypass model signals (`QuerySet.update`, `bulk_create`, raw SQL)
+must call `bump` themselves.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable
+
+from django.db.models.signals import post_delete, post_save
+
+from .models import Stamp
+
+
+def _token() -> str:
+    return uuid.uuid4().hex
+
+
+def bump(*keys: str) -> None:
+    """Give each key a new token (inside the caller's transaction, if any)."""
+    for key in keys:
+        token = _token()
+        if Stamp.objects.filter(key=key).update(token=token):
+            continue
+        Stamp.objects.bulk_create([Stamp(key=key, token=token)], ignore_conflicts=True)
+        # A concurrent first bump may have inserted its own token: ours must win, it comes with later data.
+        Stamp.objects.filter(key=key).update(token=token)
+
+
+def read(*keys: str) -> tuple[str, ...]:
+    """The current tokens of the keys, in order (one query; a key never stamped gets its first token)."""
+    found = dict(Stamp.objects.filter(key__in=keys).values_list("key", "token"))
+    missing = [k for k in keys if k not in found]
+    if missing:
+        Stamp.objects.bulk_create([Stamp(key=k, token=_token()) for k in missing], ignore_conflicts=True)
+        found.update(Stamp.objects.filter(key__in=missing).values_list("key", "token"))
+    return tuple(found[k] for k in keys)
+
+
+def watch(model, keys_of: Callable[[object, dict], Iterable[str]], uid: str) -> None:
+    """Bump the keys `keys_of(instance, signal_kwargs)` names whenever an instance of the model is saved or
+    deleted (the signal runs inside the saving transaction)."""
+
+    def changed(sender, instance, **kwargs):
+        if kwargs.get("raw"):
+            return  # loading a fixture or a backup: no cache can hold pages of rows not yet in this database
+        keys = [k for k in keys_of(instance, kwargs) if k]
+        if keys:
+            bump(*keys)
+
+    post_save.connect(changed, sender=model, dispatch_uid=f"stamps-save-{uid}", weak=False)
+    post_delete.connect(changed, sender=model, dispatch_uid=f"stamps-delete-{uid}", weak=False)
