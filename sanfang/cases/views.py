@@ -163,6 +163,9 @@ def my_reports(request: HttpRequest) -> HttpResponse:
 # --- staff -------------------------------------------------------------------------------------------------
 
 
+STAFF_PAGE_SIZE = 25  # rows per page of the staff's case list (issue 9: "25 rows with filters")
+
+
 def _filtered(request):
     """The triage queues: mine, my organisations', overdue; filtered by status and class."""
     qs = permissions.cases_visible_to(request.user).select_related("compound", "handler")
@@ -205,7 +208,7 @@ def triage(request: HttpRequest) -> HttpResponse:
     if not scope.is_staff_member:
         raise PermissionDenied
     qs, view, status, case_class, today = _filtered(request)
-    page = Paginator(qs.order_by("-created_at", "-id"), 30).get_page(request.GET.get("page"))
+    page = Paginator(qs.order_by("-created_at", "-id"), STAFF_PAGE_SIZE).get_page(request.GET.get("page"))
     compounds = Place.objects.compounds().filter(
         scope.place_q("path", roles=permissions.THREE_PARTIES_AND_LEAD + (Role.GRID_WORKER,))
     )[:200]
