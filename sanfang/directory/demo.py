@@ -446,67 +446,36 @@ def organisation_tree(
     """Each community's party org → RC (with its EPMC) → grid, and each compound's party branch and (for most)
     owners' committee, bulk-created level by level (a parent needs its id first). Shared by the demo and the
     benchmark's city generator. Returns {community id: {party, rc, grid, epmc}}, {compound id: {branch, oc}}."""
-    community_orgs: dict[int, dict] = {}
-    orgs = []
-    for community in community_places:
-        party = Organisation(
-            kind=OrgKind.PARTY_ORG, name=f"{community.name}党委", place=community, is_demo=is_demo
-        )
-        community_orgs[community.pk] = {"party": party}
-        orgs.append(party)
-    Organisation.objects.bulk_create(orgs, batch_size=2000)
+
+    def org(kind, name, place, parent=None, **kw) -> Organisation:
+        return Organisation(kind=kind, name=name, place=place, parent=parent, is_demo=is_demo, **kw)
+
+    community_orgs: dict[int, dict] = {
+        c.pk: {"party": org(OrgKind.PARTY_ORG, f"{c.name}党委", c)} for c in community_places
+    }
+    Organisation.objects.bulk_create([o["party"] for o in community_orgs.values()], batch_size=2000)
     second = []
     for community in community_places:
-        party = community_orgs[community.pk]["party"]
-        rc = Organisation(
-            kind=OrgKind.RESIDENTS_COMMITTEE,
-            name=f"{community.name}居民委员会",
-            place=community,
-            parent=party,
-            is_demo=is_demo,
-            phone=f"0714-73{rng.randint(10000, 99999)}",
+        o = community_orgs[community.pk]
+        phone = f"0714-73{rng.randint(10000, 99999)}"
+        o["rc"] = org(
+            OrgKind.RESIDENTS_COMMITTEE, f"{community.name}居民委员会", community, o["party"], phone=phone
         )
-        grid = Organisation(
-            kind=OrgKind.GRID,
-            name=f"{community.name}第一网格",
-            place=community,
-            parent=party,
-            is_demo=is_demo,
-        )
-        community_orgs[community.pk].update(rc=rc, grid=grid)
-        second += [rc, grid]
+        o["grid"] = org(OrgKind.GRID, f"{community.name}第一网格", community, o["party"])
+        second += [o["rc"], o["grid"]]
     Organisation.objects.bulk_create(second, batch_size=2000)
     third = []
     for community in community_places:
-        rc = community_orgs[community.pk]["rc"]
-        epmc = Organisation(
-            kind=OrgKind.EPMC,
-            name=f"{community.name}环境和物业管理委员会",
-            place=community,
-            parent=rc,
-            is_demo=is_demo,
-        )
-        community_orgs[community.pk]["epmc"] = epmc
-        third.append(epmc)
+        o = community_orgs[community.pk]
+        o["epmc"] = org(OrgKind.EPMC, f"{community.name}环境和物业管理委员会", community, o["rc"])
+        third.append(o["epmc"])
     compound_orgs: dict[int, dict] = {}
     for compound in compound_places:
         party = community_orgs[compound.parent_id]["party"]
-        branch = Organisation(
-            kind=OrgKind.COMPOUND_PARTY_ORG,
-            name=f"{compound.name}党支部",
-            place=compound,
-            parent=party,
-            is_demo=is_demo,
-        )
+        branch = org(OrgKind.COMPOUND_PARTY_ORG, f"{compound.name}党支部", compound, party)
         oc = None
         if rng.random() < 0.7:
-            oc = Organisation(
-                kind=OrgKind.OWNERS_COMMITTEE,
-                name=f"{compound.name}业主委员会",
-                place=compound,
-                parent=party,
-                is_demo=is_demo,
-            )
+            oc = org(OrgKind.OWNERS_COMMITTEE, f"{compound.name}业主委员会", compound, party)
             third.append(oc)
         compound_orgs[compound.pk] = {"branch": branch, "oc": oc}
         third.append(branch)
