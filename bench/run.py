@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import argparse
 import base64
+import contextlib
 import http.client
 import json
 import math
 import os
 import re
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -99,10 +101,13 @@ class Server:
 
     def start(self) -> None:
         VAR.mkdir(parents=True, exist_ok=True)
+        self.port = free_port()  # a restarted server's old port may still be held for a moment
         logfile = open(VAR / f"{self.name}.log", "ab")  # noqa: SIM115
         cmd = [self.python, "-m", "gunicorn", self.app, "--bind", f"127.0.0.1:{self.port}"]
         cmd += ["--workers", str(self.workers), "--access-logfile", "-", "--timeout", "120"]
-        self.proc = subprocess.Popen(cmd, env=self.env, cwd=ROOT, stdout=logfile, stderr=logfile)  # noqa: S603
+        self.proc = subprocess.Popen(  # noqa: S603 - its own process group, so stop() can end every worker
+            cmd, env=self.env, cwd=ROOT, stdout=logfile, stderr=logfile, start_new_session=True
+        )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
@@ -115,14 +120,16 @@ class Server:
         raise RuntimeError(f"{self.name} did not start; see {VAR / (self.name + '.log')}")
 
     def stop(self) -> None:
+        """Quick shutdown (gunicorn's SIGQUIT: workers stop at once, requests in flight are dropped), then
+        SIGKILL to whatever of the process group is left, so no worker keeps the port or the CPU."""
         if self.proc is not None:
             self.worker_peak_mb()
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+            self.proc.send_signal(signal.SIGQUIT)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.proc.wait(timeout=10)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
             self.proc = None
 
     def restart(self) -> None:
