@@ -125,14 +125,16 @@ def _extract_file(path: Path):
     )
 
 
-# Keyword arguments of a view decorator whose text is shown to people: the API's operation summaries
-# (`@router.get("/", summary="地点列表")`) appear in the OpenAPI document, which is translated when it is
-# built (sanfang/api.py), so they are catalogue entries without a `_()` around each of them.
+# Decorator arguments whose text is shown to people and translated where it is shown, so they are catalogue
+# entries without a `_()` around each of them: the API's operation summaries (`@router.get("/",
+# summary="地点列表")`, translated when the OpenAPI document is built, sanfang/api.py) and the description of a
+# tick sweep (`@sweep("cases.deadlines", "…")`, printed by `sanfang tick --list`).
 DECORATOR_TEXT_KEYWORDS = ("summary",)
+DECORATOR_TEXT_POSITIONS = {"sweep": 1}
 
 
 def _extract_decorator_texts(path: Path):
-    """(lineno, msgid, comments, context) for every decorator keyword in DECORATOR_TEXT_KEYWORDS."""
+    """(lineno, msgid, comments, context) for every decorator text named above."""
     import ast
 
     tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -142,6 +144,12 @@ def _extract_decorator_texts(path: Path):
         for decorator in node.decorator_list:
             if not isinstance(decorator, ast.Call):
                 continue
+            name = getattr(decorator.func, "id", None) or getattr(decorator.func, "attr", None)
+            position = DECORATOR_TEXT_POSITIONS.get(name or "")
+            if position is not None and len(decorator.args) > position:
+                value = decorator.args[position]
+                if isinstance(value, ast.Constant) and isinstance(value.value, str) and value.value:
+                    yield value.lineno, value.value, [], None
             for keyword in decorator.keywords:
                 value = keyword.value
                 if (

@@ -6,40 +6,48 @@ counts only for rounds whose results are already visible (EV-3: nothing of an op
 `--repair` rebuilds the kept counts of one round from its ballots (and the preliminary result, if closed).
 """
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sanfang.appraisal import services, tally
 from sanfang.appraisal.models import Round
+from sanfang.core.commands import Command as BaseCommand
 from sanfang.core.errors import RuleViolation
 
 
 class Command(BaseCommand):
-    help = "年度评议工具。tally：逐张重新清点选票，与投票时累计的计票核对，不一致即报错并指明；--repair 按选票重新计票。"
+    help = gettext_lazy(
+        "年度评议工具。tally：逐张重新清点选票，与投票时累计的计票核对，不一致即报错并指明；--repair 按选票重新计票。"
+    )
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
-        check = sub.add_parser("tally", help="核对计票")
-        check.add_argument("--round", type=int, help="只核对该编号的年度评议")
-        check.add_argument("--repair", action="store_true", help="按选票重新计票（须指定 --round）")
+        check = sub.add_parser("tally", help=_("核对计票"))
+        check.add_argument("--round", type=int, help=_("只核对该编号的年度评议"))
+        check.add_argument("--repair", action="store_true", help=_("按选票重新计票（须指定 --round）"))
 
     def handle(self, *args, **options):
         if options["action"] != "tally":
-            raise CommandError("未知操作")
+            raise CommandError(_("未知操作"))
         rounds = Round.objects.select_related("community").order_by("pk")
         if options["round"]:
             rounds = rounds.filter(pk=options["round"])
             if not rounds:
-                raise CommandError(f"没有编号为 {options['round']} 的年度评议。")
+                raise CommandError(_("没有编号为 %(n)s 的年度评议。") % {"n": options["round"]})
         if options["repair"]:
             if not options["round"]:
-                raise CommandError("--repair 须用 --round 指定一轮评议。")
+                raise CommandError(_("--repair 须用 --round 指定一轮评议。"))
             try:
-                before = services.repair_tally(actor="系统（命令行）", round=rounds[0])
+                before = services.repair_tally(
+                    actor="系统（命令行）", round=rounds[0]
+                )  # the record stays Chinese
             except RuleViolation as exc:
                 raise CommandError(exc.message) from exc
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"{rounds[0]}: 已按 {before.ballots} 张选票重新计票（原有 {len(before.differences)} 处不一致）。"
+                    _("%(round)s: 已按 %(n)d 张选票重新计票（原有 %(diff)d 处不一致）。")
+                    % {"round": rounds[0], "n": before.ballots, "diff": len(before.differences)}
                 )
             )
             return
@@ -48,16 +56,29 @@ class Command(BaseCommand):
             check = tally.verify(rnd)
             if check.ok:
                 if options["verbosity"] > 1 or options["round"]:
-                    self.stdout.write(f"{rnd.pk} {rnd}: 一致（{check.ballots} 张选票）")
+                    self.stdout.write(
+                        _("%(pk)s %(round)s: 一致（%(n)d 张选票）")
+                        % {"pk": rnd.pk, "round": rnd, "n": check.ballots}
+                    )
                 continue
             broken += 1
-            self.stdout.write(f"{rnd.pk} {rnd}: {len(check.differences)} 处不一致（{check.ballots} 张选票）")
+            self.stdout.write(
+                _("%(pk)s %(round)s: %(diff)d 处不一致（%(n)d 张选票）")
+                % {"pk": rnd.pk, "round": rnd, "diff": len(check.differences), "n": check.ballots}
+            )
             if rnd.results_visible:
                 for (subject, criterion, value), kept, counted in check.differences:
-                    where = f"对象 {subject}" + (
-                        f" 指标 {criterion} “{value}”" if criterion else " 有效评价数"
+                    where = (
+                        _("对象 %(s)s 指标 %(c)s “%(v)s”") % {"s": subject, "c": criterion, "v": value}
+                        if criterion
+                        else _("对象 %(s)s 有效评价数") % {"s": subject}
                     )
-                    self.stdout.write(f"  {where}：累计 {kept}，重新清点 {counted}")
+                    self.stdout.write(
+                        _("  %(where)s：累计 %(kept)s，重新清点 %(counted)s")
+                        % {"where": where, "kept": kept, "counted": counted}
+                    )
         if broken:
-            raise CommandError(f"{broken} 轮评议的计票与选票不一致。")
-        self.stdout.write(self.style.SUCCESS(f"已核对 {rounds.count()} 轮评议的计票，全部与选票一致。"))
+            raise CommandError(_("%(n)d 轮评议的计票与选票不一致。") % {"n": broken})
+        self.stdout.write(
+            self.style.SUCCESS(_("已核对 %(n)d 轮评议的计票，全部与选票一致。") % {"n": rounds.count()})
+        )

@@ -1,13 +1,16 @@
 from pathlib import Path
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sanfang.core import backup
+from sanfang.core.commands import Command as BaseCommand
 
 
 class Command(BaseCommand):
-    help = "从备份归档恢复到一个全新的安装（先迁移数据库，要求数据库中没有数据）。"
+    help = gettext_lazy("从备份归档恢复到一个全新的安装（先迁移数据库，要求数据库中没有数据）。")
 
     def add_arguments(self, parser):
         parser.add_argument("path")
@@ -19,5 +22,6 @@ class Command(BaseCommand):
         except (backup.BackupError, OSError) as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(
-            f"已恢复 {sum(manifest['counts'].values())} 条记录（备份于 {manifest['created_at']}）"
+            _("已恢复 %(n)d 条记录（备份于 %(at)s）")
+            % {"n": sum(manifest["counts"].values()), "at": manifest["created_at"]}
         )

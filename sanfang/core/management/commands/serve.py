@@ -5,16 +5,19 @@ import sys
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from sanfang.core.commands import Command as BaseCommand
 
 
 class Command(BaseCommand):
-    help = "启动网站（开发环境用 Django 服务器，生产环境用 gunicorn），可同时启动后台任务进程。"
+    help = gettext_lazy("启动网站（开发环境用 Django 服务器，生产环境用 gunicorn），可同时启动后台任务进程。")
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", default=os.environ.get("PORT", "8000"))
-        parser.add_argument("--with-worker", action="store_true", help="同时启动后台任务进程")
+        parser.add_argument("--with-worker", action="store_true", help=_("同时启动后台任务进程"))
         parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "3")))
 
     def handle(self, *args, **options):

@@ -3,23 +3,25 @@ import threading
 import time
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sanfang.core import tick
+from sanfang.core.commands import Command as BaseCommand
 
 logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
-    help = "运行后台任务进程（django-tasks 数据库后端），并按间隔运行定时巡检。"
+    help = gettext_lazy("运行后台任务进程（django-tasks 数据库后端），并按间隔运行定时巡检。")
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--tick-every", type=int, default=600, help="每隔多少秒运行一次 tick；0 表示不运行"
+            "--tick-every", type=int, default=600, help=_("每隔多少秒运行一次 tick；0 表示不运行")
         )
-        parser.add_argument("--batch", action="store_true", help="处理完现有任务后退出")
+        parser.add_argument("--batch", action="store_true", help=_("处理完现有任务后退出"))
 
     def handle(self, *args, **options):
         every = options["tick_every"]

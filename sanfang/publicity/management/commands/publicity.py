@@ -1,37 +1,49 @@
 """`sanfang publicity verify [--compound CODE]`: recompute every board's hash chain and name any break."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from sanfang.core.commands import Command as BaseCommand
 from sanfang.publicity import services
 
 
 class Command(BaseCommand):
-    help = "公示栏工具。verify：校验公示版本的哈希链，发现被改动或删除的版本即报错并指明。"
+    help = gettext_lazy("公示栏工具。verify：校验公示版本的哈希链，发现被改动或删除的版本即报错并指明。")
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
-        verify = sub.add_parser("verify", help="校验公示记录")
-        verify.add_argument("--compound", help="只校验该代码的小区")
+        verify = sub.add_parser("verify", help=_("校验公示记录"))
+        verify.add_argument("--compound", help=_("只校验该代码的小区"))
 
     def handle(self, *args, **options):
         if options["action"] != "verify":
-            raise CommandError("未知操作")
+            raise CommandError(_("未知操作"))
         code = options.get("compound")
         compounds = list(services.compounds_to_verify(code))
         if code and not compounds:
-            raise CommandError(f"没有代码为 {code} 的小区。")
+            raise CommandError(_("没有代码为 %(code)s 的小区。") % {"code": code})
         broken = 0
         for compound in compounds:
             report = services.verify_chain(compound)
             if report.ok:
                 if options["verbosity"] > 1 or code:
-                    self.stdout.write(f"{compound.code} {compound.name}: 完整（{report.length} 个版本）")
+                    self.stdout.write(
+                        _("%(code)s %(name)s: 完整（%(n)d 个版本）")
+                        % {"code": compound.code, "name": compound.name, "n": report.length}
+                    )
                 continue
             broken += 1
             for b in report.breaks:
-                where = f"序号 {b.seq} " if b.seq else ""
-                ident = f"（版本 id {b.version_id}，事项 id {b.item_id}）" if b.version_id else ""
+                where = _("序号 %(seq)s ") % {"seq": b.seq} if b.seq else ""
+                ident = (
+                    _("（版本 id %(v)s，事项 id %(i)s）") % {"v": b.version_id, "i": b.item_id}
+                    if b.version_id
+                    else ""
+                )
                 self.stdout.write(f"{compound.code} {compound.name}: {where}{b.title}{ident} — {b.reason}")
         if broken:
-            raise CommandError(f"{broken} 个小区的公示记录校验失败。")
-        self.stdout.write(self.style.SUCCESS(f"已校验 {len(compounds)} 个小区的公示记录，全部完整。"))
+            raise CommandError(_("%(n)d 个小区的公示记录校验失败。") % {"n": broken})
+        self.stdout.write(
+            self.style.SUCCESS(_("已校验 %(n)d 个小区的公示记录，全部完整。") % {"n": len(compounds)})
+        )
