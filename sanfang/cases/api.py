@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -186,14 +186,27 @@ def _case_out(request, case: Case) -> CaseOut:
         co_handlers=[p.name for p in case.co_handlers.all()],
         version=case.version,
         events=[EventOut.from_orm(e) for e in case.events.all()],
-        summonses=[_summons_out(s) for s in case.summonses.select_related("from_org", "to_org")],
+        summonses=[_summons_out(s) for s in case.summonses.all()],  # prefetched by _get
         photo_urls=[reverse("cases:photo", args=[p.pk]) for p in case.photos.all()],
     )
 
 
 def _get(request, pk: int, write: bool = False) -> Case:
-    case = permissions.get_case_for(request.user, pk, write=write)
-    return Case.objects.select_related("compound", "handler", "holder").get(pk=case.pk)
+    """The case with everything _case_out reads, in one query per relation (issue 9: REST read of one case)."""
+    related = (
+        "compound",
+        "handler",
+        "holder",
+        "building",
+        "reporter",
+    )  # not community/street: see get_case_for
+    detail = Case.objects.select_related(*related).prefetch_related(
+        "co_handlers",
+        "events",
+        "photos",
+        Prefetch("summonses", queryset=Summons.objects.select_related("from_org", "to_org")),
+    )
+    return permissions.get_case_for(request.user, pk, write=write, qs=detail)
 
 
 # --- public ------------------------------------------------------------------------------------------------
