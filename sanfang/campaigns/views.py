@@ -17,10 +17,11 @@ from django.views.decorators.http import require_POST
 
 from sanfang.core.errors import DomainError
 from sanfang.core.files import serve_upload
+from sanfang.core.lazy import lazy_module
 from sanfang.directory.models import Place, PlaceKind
 from sanfang.directory.scopes import Role, get_scope
 
-from . import documents, forms, imports, permissions, services
+from . import forms, permissions, services
 from .models import (
     Campaign,
     ChecklistItem,
@@ -33,6 +34,10 @@ from .models import (
     ProgressReport,
     SurveyStatus,
 )
+
+# openpyxl / python-docx only when a document is asked for (core/lazy.py)
+documents = lazy_module(__package__ + ".documents")
+imports = lazy_module(__package__ + ".imports")
 
 
 def _file(data: bytes, name: str, content_type: str) -> HttpResponse:

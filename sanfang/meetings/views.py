@@ -16,11 +16,12 @@ from django.views.decorators.http import require_POST
 
 from sanfang.core.errors import DomainError
 from sanfang.core.files import serve_upload
+from sanfang.core.lazy import lazy_module
 from sanfang.core.models import Message
 from sanfang.directory.models import Organisation, Place
 from sanfang.directory.scopes import Role, get_scope
 
-from . import documents, forms, permissions, services
+from . import forms, permissions, services
 from .models import (
     AgendaItem,
     Meeting,
@@ -30,6 +31,9 @@ from .models import (
     Resolution,
     Summary,
 )
+
+# openpyxl / python-docx only when a document is asked for (core/lazy.py)
+documents = lazy_module(__package__ + ".documents")
 
 
 def _office_communities(user):

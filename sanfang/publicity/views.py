@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 
-import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -37,6 +36,8 @@ def _compound(code: str, *, stamped: bool = False) -> Place:
 
 
 def _qr_svg(url: str, scale: int = 4) -> str:
+    import segno  # 9 MB: only the pages with a QR code pay for it
+
     out = io.BytesIO()
     segno.make(url, error="m").save(out, kind="svg", scale=scale, xmldecl=False, svgns=True, border=2)
     return out.getvalue().decode("utf-8")

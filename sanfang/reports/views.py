@@ -18,13 +18,17 @@ from django.views.decorators.http import require_POST
 
 from sanfang.core.errors import DomainError
 from sanfang.core.files import serve_upload
+from sanfang.core.lazy import lazy_module
 from sanfang.directory.models import Place
 from sanfang.directory.scopes import Role, get_scope
 
-from . import documents, permissions, services
+from . import permissions, services
 from .forms import OpinionForm, ReportForm, StartForm
 from .kinds import TYPES, ReportType, display_fields
 from .models import Opinion, Report, ReportRecipient, Status
+
+# openpyxl / python-docx only when a document is asked for (core/lazy.py)
+documents = lazy_module(__package__ + ".documents")
 
 FILER_ROLES = (Role.OWNERS_COMMITTEE, Role.PROPERTY_COMPANY, Role.RESIDENTS_COMMITTEE)
 RECEIVER_ROLES = (Role.PARTY_ORG, Role.RESIDENTS_COMMITTEE, Role.STREET)
