@@ -108,7 +108,7 @@ def results_xlsx(rnd: Round) -> bytes:
                     counts.get("satisfied", ""),
                     counts.get("basic", ""),
                     counts.get("unsatisfied", ""),
-                    " ".join(str(v) for v in d["dist"].get("scores", [])),
+                    " ".join(f"{v}×{n}" if n > 1 else v for v, n in d["scores"]),
                     round(d["mean"], 2) if d["mean"] is not None else "",
                 ]
             )

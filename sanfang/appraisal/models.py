@@ -409,14 +409,15 @@ class Ballot(models.Model):
 class BallotTally(models.Model):
     """Running counts of a round's ballots, kept in the same transaction as each ballot is cast (issue 9).
 
-    One row per (subject, criterion, answer value) with how many ballots gave that answer, plus one row per
-    subject with `criterion` empty counting the ballots that answered for it. Nothing here refers to a voter
+    One row per (subject, criterion, answer value) with how many ballots gave that answer, one row per subject
+    with `criterion` empty counting the ballots that answered for it, and one row with neither counting the
+    round's ballots. Nothing here refers to a voter
     or a time; the rows are read only when the round closes and by the recount that checks them against
     the ballots (`tally.py`), never shown while voting is open (EV-3).
     """
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="tallies")
-    subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="+")
+    subject = models.ForeignKey(Subject, null=True, on_delete=models.CASCADE, related_name="+")
     criterion = models.ForeignKey(Criterion, null=True, on_delete=models.CASCADE, related_name="+")
     value = models.CharField(max_length=32, blank=True)
     n = models.PositiveIntegerField(default=0)
@@ -434,6 +435,9 @@ class BallotTally(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["subject"], condition=Q(criterion__isnull=True), name="ballot_tally_subject_once"
+            ),
+            models.UniqueConstraint(
+                fields=["round"], condition=Q(subject__isnull=True), name="ballot_tally_round_once"
             ),
         ]
 

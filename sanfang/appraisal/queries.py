@@ -60,9 +60,8 @@ def result_rows(rnd: Round) -> list[dict]:
                     "criterion": c,
                     "dist": dist,
                     "counts": [(label, dist.get("counts", {}).get(value, 0)) for value, label in _levels()],
-                    "n": len(dist.get("scores", []))
-                    if dist["scale"] == "score"
-                    else sum(dist["counts"].values()),
+                    "scores": scoring.score_counts(dist) if dist["scale"] == "score" else [],
+                    "n": scoring.answers_given(dist),
                     "mean": score.by_criterion.get(c.pk),
                 }
             )

@@ -1,7 +1,8 @@
 """Scores as a view of the raw answer distributions (EV-3, EV-4): nothing here writes, nothing replaces raw data.
 
-A distribution per criterion is either {"scale": "levels", "counts": {level: n}} or
-{"scale": "score", "scores": [sorted raw scores]}. The weighted score is computed from it with the standard's
+A distribution per criterion counts every answer: {"scale": "levels", "counts": {level: n}} or
+{"scale": "score", "counts": {"87.5": n}} (each score given, as text, with how many gave it; a round of 100,000
+ballots keeps a few hundred numbers per criterion, not 100,000: issue 9). The weighted score is computed from it with the standard's
 weights and its "drop highest and lowest" option; objective indicators may be blended with a configured weight.
 """
 
@@ -59,35 +60,47 @@ def ordered_tree(criteria: Iterable[Criterion]) -> list[tuple[Criterion, int]]:
 
 def empty_distribution(criterion: Criterion) -> dict:
     if criterion.scale == Scale.SCORE:
-        return {"scale": Scale.SCORE, "scores": []}
+        return {"scale": Scale.SCORE, "counts": {}}
     return {"scale": Scale.LEVELS, "counts": dict.fromkeys(Level.values, 0)}
 
 
+def score_key(value) -> str:
+    """A score as a distribution's key: the float's repr ("87.5", "90.0"), the same text as the kept tally's."""
+    return repr(float(value))
+
+
 def add_answer(dist: dict, value, n: int = 1) -> None:
-    """Count an answer n times; a score list is left unsorted (call `finish` once all answers are in: issue 9)."""
-    if dist["scale"] == Scale.SCORE:
-        dist["scores"].extend([float(value)] * n)
-    else:
-        dist["counts"][value] = dist["counts"].get(value, 0) + n
+    """Count an answer n times."""
+    key = score_key(value) if dist["scale"] == Scale.SCORE else value
+    dist["counts"][key] = dist["counts"].get(key, 0) + n
 
 
 def finish(dist: dict) -> dict:
-    """The stored form of a distribution: scores ascending (sorted once, not on every answer)."""
+    """The stored form of a distribution: scores in ascending order of value."""
     if dist["scale"] == Scale.SCORE:
-        dist["scores"].sort()
+        dist["counts"] = dict(sorted(dist["counts"].items(), key=lambda kv: float(kv[0])))
     return dist
 
 
+def score_counts(dist: dict) -> list[tuple[str, int]]:
+    """A score distribution's (score, how many), ascending (a JSON column need not keep the key order)."""
+    return sorted(
+        ((k, int(n)) for k, n in dist.get("counts", {}).items() if int(n)), key=lambda kv: float(kv[0])
+    )
+
+
+def answers_given(dist: dict) -> int:
+    return sum(int(n) for n in dist.get("counts", {}).values())
+
+
 def points_counts(criterion: Criterion, dist: dict) -> list[tuple[float, int]]:
-    """All answers of a criterion as (points, how many), ascending: a level round of 100,000 ballots has three
-    pairs, not 100,000 numbers (issue 9)."""
+    """All answers of a criterion as (points, how many), ascending: three pairs for a level criterion whatever
+    the number of ballots (issue 9)."""
     counts: Counter[float] = Counter()
-    if dist["scale"] == Scale.SCORE:
-        counts.update(float(v) for v in dist.get("scores", []))
-    else:
-        for level, n in dist.get("counts", {}).items():
-            if int(n):
-                counts[criterion.points_for(level)] += int(n)
+    for key, n in dist.get("counts", {}).items():
+        if int(n):
+            points = float(key) if dist["scale"] == Scale.SCORE else criterion.points_for(key)
+            counts[points] += int(n)
     return sorted(counts.items())
 
 

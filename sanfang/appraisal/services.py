@@ -991,8 +991,9 @@ def _fix_results(rnd: Round) -> int:
         for s in subjects
     }
     responses = dict.fromkeys(dists, 0)
-    n_ballots = rnd.ballots.count()
-    for (sid, cid, value), n in tally.read(rnd).items():
+    kept = tally.read(rnd)
+    n_ballots = kept[tally.BALLOTS]
+    for (sid, cid, value), n in kept.items():
         if sid not in dists:
             continue
         if cid is None:

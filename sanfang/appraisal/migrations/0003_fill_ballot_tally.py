@@ -16,6 +16,7 @@ def fill(apps, schema_editor):
             [
                 BallotTally(round_id=round_id, subject_id=s, criterion_id=c, value=v, n=n)
                 for (s, c, v), n in counts.items()
+                if s is not None  # the round's own row came later, with 0005
             ],
             batch_size=1000,
         )

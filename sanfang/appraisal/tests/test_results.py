@@ -28,7 +28,7 @@ def test_ev3_close_fixes_raw_distributions_and_a_weighted_view(world, closed):
     levels = [d for d in dists if d["scale"] == "levels"]
     scores = [d for d in dists if d["scale"] == "score"]
     assert levels[0]["counts"] == {"satisfied": 2, "basic": 1, "unsatisfied": 0}
-    assert scores[0]["scores"] == [85.0, 90.0, 95.0]
+    assert scores[0]["counts"] == {"85.0": 1, "90.0": 1, "95.0": 1}
     assert s.final_score is not None and s.rank == 1 and s.grade
 
 

@@ -79,7 +79,7 @@ def test_ev4_effective_weights_multiply_down_the_tree():
     weights = scoring.effective_weights([a, b, a1, a2])
     assert weights == {1: 0.75, 2: 0.25, 3: 0.375, 4: 0.375}
     dist = {
-        "2": {"scale": "score", "scores": [50, 80, 100]},
+        "2": {"scale": "score", "counts": {"50.0": 1, "80.0": 1, "100.0": 1}},
         "3": {"scale": "levels", "counts": {Level.SATISFIED: 2, Level.BASIC: 0, Level.UNSATISFIED: 0}},
         "4": {"scale": "levels", "counts": {Level.SATISFIED: 0, Level.BASIC: 2, Level.UNSATISFIED: 0}},
     }
@@ -90,7 +90,7 @@ def test_ev4_effective_weights_multiply_down_the_tree():
 
 def test_ev3_drop_highest_and_lowest_is_a_view_of_the_raw_distribution():
     c = Criterion(pk=1, weight=1, content=Content.LINKAGE, scale=Scale.SCORE)
-    dist = {"scale": "score", "scores": [0, 80, 90, 100]}
+    dist = {"scale": "score", "counts": {"0.0": 1, "80.0": 1, "90.0": 1, "100.0": 1}}
     assert scoring.criterion_mean(c, dist, drop_extremes=False) == pytest.approx(67.5)
     assert scoring.criterion_mean(c, dist, drop_extremes=True) == pytest.approx(85)
-    assert dist["scores"] == [0, 80, 90, 100]  # raw answers untouched
+    assert dist["counts"] == {"0.0": 1, "80.0": 1, "90.0": 1, "100.0": 1}  # raw answers untouched

@@ -112,7 +112,7 @@ def test_issue9_kept_tally_of_random_ballots_equals_a_full_recount_and_the_same_
     assert Ballot.objects.filter(round=rnd).count() == n
     kept = tally.read(rnd)
     assert kept == tally.recount(rnd)
-    assert all(kept[(s.pk, None, "")] == n for s in rnd.subjects.all())
+    assert kept[tally.BALLOTS] == n and all(kept[(s.pk, None, "")] == n for s in rnd.subjects.all())
     assert tally.verify(rnd).ok
 
     expected, responses = _walk_ballots(rnd)
@@ -132,8 +132,13 @@ def test_issue9_mean_from_counts_equals_the_mean_of_every_answer():
     rng = random.Random(3)
     scores = [rng.randrange(0, 1001) / 10 for _ in range(2000)]
     values = sorted(scores)
+    dist = scoring.empty_distribution(c)
+    for v in scores:
+        scoring.add_answer(dist, v)
+    assert scoring.answers_given(dist) == 2000
+    assert [float(k) for k, n in scoring.score_counts(dist) for _ in range(n)] == values
     for drop, kept in ((False, values), (True, values[1:-1])):
-        mean = scoring.criterion_mean(c, {"scale": "score", "scores": scores}, drop)
+        mean = scoring.criterion_mean(c, dist, drop)
         assert mean == pytest.approx(sum(kept) / len(kept), abs=1e-9)
     levels = Criterion(pk=2, weight=1, content="linkage", scale=Scale.LEVELS)
     dist = {"scale": "levels", "counts": {Level.SATISFIED: 5, Level.BASIC: 0, Level.UNSATISFIED: 1}}
@@ -187,8 +192,8 @@ def test_issue9_the_data_migration_fills_the_tally_of_existing_rounds_from_their
     _cast_mixed_ballots(world, rnd, random.Random(11), n_link=8)
     recount = tally.recount(rnd)
     BallotTally.objects.all().delete()
-    migration = importlib.import_module("sanfang.appraisal.migrations.0003_fill_ballot_tally")
-    migration.fill(apps, None)
+    for name in ("0003_fill_ballot_tally", "0005_ballot_tally_round_row"):
+        importlib.import_module(f"sanfang.appraisal.migrations.{name}").fill(apps, None)
     assert tally.read(rnd) == recount
 
 
@@ -203,3 +208,19 @@ def test_EV_3_the_tally_knows_no_voter_and_no_time(world, rnd):
     from sanfang.appraisal import admin  # noqa: F401 - registers the app's admin
 
     assert BallotTally not in django_admin.site._registry  # the admin is no path to running counts
+
+
+def test_issue9_score_distributions_of_closed_rounds_become_counts_and_back_without_loss(world, rnd):
+    _cast_mixed_ballots(world, rnd, random.Random(13), n_link=6)
+    services.close_round(actor=world.party_secretary, round=rnd)
+    subject = Subject.objects.filter(round=rnd).first()
+    current = subject.distribution
+    assert any(d["scale"] == "score" for d in current.values())
+    migration = importlib.import_module("sanfang.appraisal.migrations.0004_score_distribution_counts")
+    migration.backwards(apps, None)  # the stored form before issue 9: every score in a list
+    subject.refresh_from_db()
+    lists = [d for d in subject.distribution.values() if d["scale"] == "score"]
+    assert lists and all(len(d["scores"]) == 6 + 2 and d["scores"] == sorted(d["scores"]) for d in lists)
+    migration.forwards(apps, None)
+    subject.refresh_from_db()
+    assert subject.distribution == current

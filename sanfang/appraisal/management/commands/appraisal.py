@@ -1,7 +1,7 @@
 """`sanfang appraisal tally [--round ID] [--repair]`: recount every ballot and compare with the kept counts.
 
 The counts a round's result is computed from are kept as each ballot is cast (issue 9, `appraisal/tally.py`).
-This command is the audit: it counts the ballots again, one by one, and names every difference. It prints
+This command is the audit: it counts the ballots again from their answers, in SQL, and names every difference. It prints
 counts only for rounds whose results are already visible (EV-3: nothing of an open round's result leaks).
 `--repair` rebuilds the kept counts of one round from its ballots (and the preliminary result, if closed).
 """
@@ -68,11 +68,16 @@ class Command(BaseCommand):
             )
             if rnd.results_visible:
                 for (subject, criterion, value), kept, counted in check.differences:
-                    where = (
-                        _("对象 %(s)s 指标 %(c)s “%(v)s”") % {"s": subject, "c": criterion, "v": value}
-                        if criterion
-                        else _("对象 %(s)s 有效评价数") % {"s": subject}
-                    )
+                    if subject is None:
+                        where = _("有效票数")
+                    elif criterion is None:
+                        where = _("对象 %(s)s 有效评价数") % {"s": subject}
+                    else:
+                        where = _("对象 %(s)s 指标 %(c)s “%(v)s”") % {
+                            "s": subject,
+                            "c": criterion,
+                            "v": value,
+                        }
                     self.stdout.write(
                         _("  %(where)s：累计 %(kept)s，重新清点 %(counted)s")
                         % {"where": where, "kept": kept, "counted": counted}
