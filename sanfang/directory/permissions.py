@@ -34,6 +34,30 @@ def can_manage_place(user, place: Place) -> bool:
     return scope.has_role(*DIRECTORY_MANAGERS, at=place)
 
 
+def can_see_place(user, place: Place) -> bool:
+    """A place's directory page: whoever's scope reaches it (a neighbour's is 404, its existence private)."""
+    scope = get_scope(user)
+    return scope.is_superuser or scope.reaches(place)
+
+
+def get_place_to_manage(user, code: str, *, kind: str | None = None) -> Place:
+    """The place a directory POST changes, access first: 404 out of reach, 403 for a reader who may not
+    manage it — before any form is read, so no validation message answers an outsider."""
+    place = Place.objects.filter(code=code, **({"kind": kind} if kind else {})).first()
+    if place is None or not can_see_place(user, place):
+        raise Http404
+    if not can_manage_place(user, place):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied
+    return place
+
+
+def can_see_organisation(user, org: Organisation) -> bool:
+    scope = get_scope(user)
+    return scope.is_superuser or scope.reaches(org.place) or org.pk in scope.organisation_ids
+
+
 def can_see_internal(user, place: Place) -> bool:
     """Internal data of a place (residents, private contacts): staff whose scope reaches it."""
     scope = get_scope(user)

@@ -307,7 +307,7 @@ def places(request: HttpRequest) -> HttpResponse:
 def place_detail(request: HttpRequest, code: str) -> HttpResponse:
     place = get_object_or_404(Place.objects.select_related("parent"), code=code)
     scope = get_scope(request.user)
-    if not (scope.is_superuser or scope.reaches(place)):
+    if not permissions.can_see_place(request.user, place):
         raise Http404
     internal = permissions.can_see_internal(request.user, place)
     can_manage = permissions.can_manage_place(request.user, place)
@@ -352,7 +352,7 @@ def place_detail(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_POST
 def place_add_child(request: HttpRequest, code: str) -> HttpResponse:
-    parent = get_object_or_404(Place, code=code)
+    parent = permissions.get_place_to_manage(request.user, code)
     form = PlaceForm(request.POST)
     if not form.is_valid():
         messages.error(
@@ -374,7 +374,7 @@ def place_add_child(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_POST
 def organisation_add(request: HttpRequest, code: str) -> HttpResponse:
-    place = get_object_or_404(Place, code=code)
+    place = permissions.get_place_to_manage(request.user, code)
     form = OrganisationForm(request.POST)
     if form.is_valid():
         try:
@@ -391,7 +391,7 @@ def organisation_add(request: HttpRequest, code: str) -> HttpResponse:
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     org = get_object_or_404(Organisation.objects.select_related("place"), pk=pk)
     scope = get_scope(request.user)
-    if not (scope.is_superuser or scope.reaches(org.place) or pk in scope.organisation_ids):
+    if not permissions.can_see_organisation(request.user, org):
         raise Http404
     can_manage = permissions.can_manage_organisation(request.user, org)
     positions = org.positions.select_related("person").order_by("-is_head", "term_end", "id")
@@ -443,7 +443,11 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def position_end(request: HttpRequest, pk: int) -> HttpResponse:
-    position = get_object_or_404(Position.objects.select_related("organisation"), pk=pk)
+    position = get_object_or_404(Position.objects.select_related("organisation__place"), pk=pk)
+    if not permissions.can_see_organisation(request.user, position.organisation):
+        raise Http404
+    if not permissions.can_manage_organisation(request.user, position.organisation):
+        raise PermissionDenied
     try:
         services.end_position(actor=request.user, position=position)
         messages.success(request, _("任职已结束。"))
@@ -455,7 +459,7 @@ def position_end(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def contract_add(request: HttpRequest, code: str) -> HttpResponse:
-    compound = get_object_or_404(Place, code=code, kind=PlaceKind.COMPOUND)
+    compound = permissions.get_place_to_manage(request.user, code, kind=PlaceKind.COMPOUND)
     form = ContractForm(request.POST)
     if form.is_valid():
         try:

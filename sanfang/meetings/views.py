@@ -172,8 +172,21 @@ def meeting_detail(request, pk: int):
     return render(request, "meetings/meeting.html", ctx)
 
 
-def _post_action(request, pk, action, success):
+def _meeting_for_action(request, pk, allowed) -> Meeting:
+    """The meeting of a POST action, access first: 404 for an outsider, 403 for a reader the action is not
+    for — both before the form is read, so a validation message never tells an outsider anything."""
     meeting = permissions.get_meeting_for(request.user, pk)
+    if not allowed(request.user, meeting):
+        raise PermissionDenied
+    return meeting
+
+
+def _office(user, meeting: Meeting) -> bool:
+    return permissions.is_office(user, meeting.community)
+
+
+def _post_action(request, meeting: Meeting, action, success):
+    pk = meeting.pk
     try:
         action(meeting)
     except DomainError as exc:
@@ -187,13 +200,14 @@ def _post_action(request, pk, action, success):
 @login_required
 @require_POST
 def meeting_edit(request, pk: int):
+    meeting = _meeting_for_action(request, pk, _office)
     form = forms.MeetingEditForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请填写完整的日期、时间和地点。"))
         return redirect("meetings:meeting", pk=pk)
     return _post_action(
         request,
-        pk,
+        meeting,
         lambda m: services.update_meeting(actor=request.user, meeting=m, **form.cleaned_data),
         _("已保存。"),
     )
@@ -202,9 +216,10 @@ def meeting_edit(request, pk: int):
 @login_required
 @require_POST
 def meeting_cancel(request, pk: int):
+    meeting = _meeting_for_action(request, pk, lambda u, m: _office(u, m) or permissions.can_sign_off(u, m))
     return _post_action(
         request,
-        pk,
+        meeting,
         lambda m: services.cancel_meeting(
             actor=request.user, meeting=m, reason=request.POST.get("reason", "")
         ),
@@ -217,13 +232,14 @@ def meeting_cancel(request, pk: int):
 def meeting_entrust(request, pk: int):
     from sanfang.directory.models import Person
 
+    meeting = _meeting_for_action(request, pk, permissions.can_entrust)
     person = Person.objects.filter(pk=request.POST.get("person") or 0).first()
     if person is None:
         messages.error(request, _("请选择受委托的召集人。"))
         return redirect("meetings:meeting", pk=pk)
     return _post_action(
         request,
-        pk,
+        meeting,
         lambda m: services.entrust_convener(actor=request.user, meeting=m, person=person),
         _("已委托召集人。"),
     )
@@ -234,7 +250,7 @@ def meeting_entrust(request, pk: int):
 def meeting_held(request, pk: int):
     return _post_action(
         request,
-        pk,
+        _meeting_for_action(request, pk, _office),
         lambda m: services.mark_held(actor=request.user, meeting=m),
         _("已确认会议召开，请起草会议纪要。"),
     )
@@ -243,13 +259,14 @@ def meeting_held(request, pk: int):
 @login_required
 @require_POST
 def participant_add(request, pk: int):
+    meeting = _meeting_for_action(request, pk, _office)
     form = forms.ParticipantForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请填写身份和姓名。"))
         return redirect("meetings:meeting", pk=pk)
     return _post_action(
         request,
-        pk,
+        meeting,
         lambda m: services.add_participant(actor=request.user, meeting=m, **form.cleaned_data),
         _("已添加。"),
     )
@@ -365,6 +382,8 @@ def item_screen(request, pk: int):
     item = get_object_or_404(AgendaItem.objects.select_related("community", "meeting"), pk=pk)
     if not permissions.can_see_community(request.user, item.community):
         raise Http404
+    if not permissions.is_office(request.user, item.community):
+        raise PermissionDenied
     merge_into = None
     if request.POST.get("merge_into"):
         merge_into = AgendaItem.objects.filter(
@@ -473,8 +492,16 @@ def document_detail(request, pk: int):
     )
 
 
-def _doc_action(request, pk, action, success):
+def _document_for_action(request, pk, allowed) -> MeetingDocument:
+    """As `_meeting_for_action`, for a meeting document: access before the form is read."""
     doc = permissions.get_document_for(request.user, pk)
+    if not allowed(request.user, doc.meeting):
+        raise PermissionDenied
+    return doc
+
+
+def _doc_action(request, doc: MeetingDocument, action, success):
+    pk = doc.pk
     try:
         result = action(doc)
     except DomainError as exc:
@@ -488,13 +515,14 @@ def _doc_action(request, pk, action, success):
 @login_required
 @require_POST
 def document_edit(request, pk: int):
+    doc = _document_for_action(request, pk, _office)
     form = forms.DocumentEditForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("标题和正文都必须填写。"))
         return redirect("meetings:document", pk=pk)
     return _doc_action(
         request,
-        pk,
+        doc,
         lambda d: services.edit_document(actor=request.user, document=d, **form.cleaned_data),
         _("已保存为新版本。"),
     )
@@ -505,7 +533,7 @@ def document_edit(request, pk: int):
 def document_request(request, pk: int):
     return _doc_action(
         request,
-        pk,
+        _document_for_action(request, pk, _office),
         lambda d: services.request_sign_off(actor=request.user, document=d),
         _("已提请召集人审签。"),
     )
@@ -514,6 +542,7 @@ def document_request(request, pk: int):
 @login_required
 @require_POST
 def document_sign(request, pk: int):
+    doc = _document_for_action(request, pk, permissions.can_sign_off)
     try:
         version = int(request.POST.get("version", ""))
     except ValueError:
@@ -521,7 +550,7 @@ def document_sign(request, pk: int):
         return redirect("meetings:document", pk=pk)
     return _doc_action(
         request,
-        pk,
+        doc,
         lambda d: services.sign_off(actor=request.user, document=d, version=version),
         _("已审签并分送党组织、居委会、业委会和物业服务企业。"),
     )
@@ -532,7 +561,7 @@ def document_sign(request, pk: int):
 def document_addendum(request, pk: int):
     return _doc_action(
         request,
-        pk,
+        _document_for_action(request, pk, _office),
         lambda d: services.draft_addendum(actor=request.user, document=d, body=request.POST.get("body", "")),
         _("补充说明草稿已建立，请提请召集人审签。"),
     )
@@ -558,7 +587,7 @@ def document_docx(request, pk: int):
 @login_required
 @require_POST
 def resolution_add(request, pk: int):
-    meeting = permissions.get_meeting_for(request.user, pk)
+    meeting = _meeting_for_action(request, pk, _office)
     owners = services.owner_choices(meeting.community)
     form = forms.ResolutionForm(
         request.POST,
@@ -854,10 +883,20 @@ def summary_detail(request, pk: int):
 @require_POST
 def summary_action(request, pk: int, action: str):
     s = permissions.get_summary_for(request.user, pk)
+    allowed = {
+        "sign": permissions.can_sign_summary,
+        "submit": lambda u, x: permissions.is_office(u, x.community) or permissions.can_sign_summary(u, x),
+        "refresh": lambda u, x: permissions.is_office(u, x.community),
+    }
+    if action not in allowed:
+        raise Http404
+    if not allowed[action](request.user, s):
+        raise PermissionDenied
     try:
         if action == "sign":
+            version = request.POST.get("version", "")
             services.sign_summary(
-                actor=request.user, summary=s, version=int(request.POST.get("version") or 0)
+                actor=request.user, summary=s, version=int(version) if version.isdigit() else 0
             )
             messages.success(request, _("总结已审签。"))
         elif action == "submit":
@@ -872,8 +911,6 @@ def summary_action(request, pk: int, action: str):
                 half=1 if s.period_start.month == 1 else 2,
             )
             messages.success(request, _("数据已更新。"))
-        else:
-            raise Http404
     except DomainError as exc:
         _fail(request, exc)
     return redirect("meetings:summary", pk=pk)

@@ -204,17 +204,17 @@ HTML = {
     "directory:place-add-child": (
         "code=compound",
         "405 405 405 405 405 405 405 405 405 405 405 405 405 405 405 405 L",
-        "R R R R R R R R R R R R R R R R L",
+        "R R R 404 R 403 R R 403 403 403 404 403 403 403 404 L",
     ),
     "directory:organisation-add": (
         "code=compound",
         "405 405 405 405 405 405 405 405 405 405 405 405 405 405 405 405 L",
-        "R R R R R R R R R R R R R R R R L",
+        "R R R 404 R 403 R R 403 403 403 404 403 403 403 404 L",
     ),
     "directory:contract-add": (
         "code=compound",
         "405 405 405 405 405 405 405 405 405 405 405 405 405 405 405 405 L",
-        "R R R R R R R R R R R R R R R R L",
+        "R R R 404 R 403 R R 403 403 403 404 403 403 403 404 L",
     ),
     "directory:organisation": (
         "pk=organisation",
@@ -224,7 +224,7 @@ HTML = {
     "directory:position-end": (
         "pk=position",
         "405 405 405 405 405 405 405 405 405 405 405 405 405 405 405 405 L",
-        "R R R 403 R 403 R R 403 403 403 403 403 403 403 403 L",
+        "R R R 404 R 403 R R 403 403 403 404 403 403 403 404 L",
     ),
     "directory:residents-pending": (
         "",
@@ -264,7 +264,7 @@ HTML = {
     "meetings:meeting-edit": (
         "pk=meeting",
         "405 405 405 405 405 405 405 405 405 405 405 405 405 405 405 405 L",
-        "R R R R R R R R R R R R R R R R L",
+        "R 403 403 404 403 403 403 R 403 403 403 403 403 404 404 404 L",
     ),
     "meetings:meeting-cancel": (
         "pk=meeting",
@@ -274,7 +274,7 @@ HTML = {
     "meetings:meeting-entrust": (
         "pk=meeting",
         "405 405 405 405 405 405 405 405 405 405 405 405 405 405 405 405 L",
-        "R R R R R R R R R R R R R R R R L",
+        "R 403 403 404 R 403 403 403 403 403 403 403 403 404 404 404 L",
     ),
     "meetings:meeting-held": (
         "pk=meeting",
@@ -284,7 +284,7 @@ HTML = {
     "meetings:participant-add": (
         "pk=meeting",
         "405 405 405 405 405 405 405 405 405 405 405 405 405 405 405 405 L",
-        "R R R R R R R R R R R R R R R R L",
+        "R 403 403 404 403 403 403 R 403 403 403 403 403 404 404 404 L",
     ),
     "meetings:participant-remove": (
         "pk=meeting pid=participant",
@@ -319,7 +319,7 @@ HTML = {
     "meetings:resolution-add": (
         "pk=held_meeting",
         "405 405 405 405 405 405 405 405 405 405 405 405 405 405 405 405 L",
-        "R R R 404 R R R R R R R R R 404 404 404 L",
+        "R 403 403 404 403 403 403 R 403 403 403 403 403 404 404 404 L",
     ),
     "meetings:item-raise": (
         "",
@@ -344,7 +344,7 @@ HTML = {
     "meetings:document-edit": (
         "pk=document",
         "405 405 405 405 405 405 405 405 405 405 405 405 405 405 405 405 L",
-        "R R R R R R R R R R R R R R R R L",
+        "R 403 403 404 403 404 404 R 404 404 404 404 404 404 404 404 L",
     ),
     "meetings:document-request": (
         "pk=document",
@@ -354,7 +354,7 @@ HTML = {
     "meetings:document-sign": (
         "pk=document",
         "405 405 405 405 405 405 405 405 405 405 405 405 405 405 405 405 L",
-        "R R R R R R R R R R R R R R R R L",
+        "403 403 403 404 R 404 404 403 404 404 404 404 404 404 404 404 L",
     ),
     "meetings:document-addendum": (
         "pk=document",
