@@ -89,3 +89,115 @@ def test_issue8_my_account_explains_missing_positions_residency_and_tokens(world
     assert "没有有效的令牌" in html
     html = _page(login, world.rc_member, "/directory/me/")
     assert "您还没有登记所住的小区。点下面的按钮登记" in html
+
+
+# --- Meetings ---------------------------------------------------------------------------------------------------
+
+TZ8 = __import__("datetime").timezone(__import__("datetime").timedelta(hours=8))
+
+
+@pytest.fixture
+def april(world):
+    """Community A's April 2026 regular meeting, seen on Monday 6 April (the agenda window is open)."""
+    import datetime as dt
+
+    import time_machine
+
+    from sanfang.meetings import services
+
+    with time_machine.travel(dt.datetime(2026, 4, 6, 9, 0, tzinfo=TZ8), tick=False) as traveller:
+        meeting, _created = services.create_regular_meeting(world.community_a, 2026, 4)
+        yield meeting, traveller
+
+
+def test_issue8_an_empty_meeting_list_tells_the_office_to_call_one_and_others_how_they_join(world, login):
+    html = _page(login, world.epmc_lead, "/meetings/")
+    assert "点上面的“召开临时会议”" in html
+    html = _page(login, world.oc_member, "/meetings/")
+    assert "您被列为参会人后会在这里看到" in html and "点上面的“提出议题”" in html
+    assert "点上面的“召开临时会议”" not in html
+    html = _page(login, world.resident, "/meetings/")
+    assert "您被列为参会人后会在这里看到" in html and "提出议题" not in html
+    assert "查看全部会议" in _page(login, world.epmc_lead, "/meetings/?status=closed")
+
+
+def test_issue8_my_agenda_items_offers_raising_only_to_those_who_may(world, login):
+    html = _page(login, world.oc_member, "/meetings/items/mine/")
+    assert "点上面的“提出议题”" in html and 'href="/meetings/items/raise/"' in html
+    html = _page(login, world.resident, "/meetings/items/mine/")
+    assert "扫描小区公示栏上的二维码" in html and 'href="/meetings/items/raise/"' not in html
+
+
+def test_issue8_empty_resolution_list_says_what_lands_there_or_why_nothing_can(world, login):
+    html = _page(login, world.company_head, "/meetings/resolutions/mine/")
+    assert "联席会议把事项交给贵单位办理后会列在这里" in html
+    assert "查看办理中的事项" in _page(login, world.company_head, "/meetings/resolutions/mine/?state=overdue")
+    html = _page(login, world.resident, "/meetings/resolutions/mine/")
+    assert "您没有在任何单位登记职务" in html
+
+
+def test_issue8_street_overview_without_communities_links_to_the_directory(world, login):
+    from sanfang.core.testing import make_place
+    from sanfang.directory.models import PlaceKind
+
+    street = make_place(PlaceKind.STREET, world.county)
+    html = _page(login, world.county_official, f"/meetings/overview/?street={street.code}")
+    assert "该街道下还没有登记社区" in html and f'href="/directory/places/{street.code}/"' in html
+    assert login(world.resident).get("/meetings/overview/").status_code == 403  # not a page for residents
+
+
+def test_issue8_empty_summaries_offer_the_generator_to_the_office_only(world, login):
+    html = _page(login, world.epmc_lead, "/meetings/summaries/")
+    assert "用上面的表单根据会议数据生成草稿" in html
+    html = _page(login, world.party_secretary, "/meetings/summaries/")
+    assert "总结由社区联席会议办公室根据会议数据生成" in html and "用上面的表单" not in html
+
+
+def test_issue8_workbench_without_meetings_links_to_calling_one(world, login):
+    html = _page(login, world.epmc_lead, "/meetings/workbench/")
+    assert "暂无已安排的会议" in html and 'href="/meetings/new/"' in html
+    html = _page(login, world.resident, "/meetings/workbench/")
+    assert "您被列为参会人后，会议会列在这里" in html and 'href="/meetings/new/"' not in html
+
+
+def test_issue8_a_new_meeting_page_says_who_fills_agenda_documents_and_resolutions(world, april, login):
+    meeting, _traveller = april
+    url = f"/meetings/{meeting.pk}/"
+    html = _page(login, world.epmc_lead, url)
+    assert "参会各方提出的议题会出现在下面等待审核" in html
+    assert "会前用下面的按钮根据议程起草会议通知" in html
+    assert "确认会议已召开后，可以在这里录入议定事项" in html
+    html = _page(login, world.oc_member, url)
+    assert "点上面的“提出议题”提交需要商议的事" in html
+    assert "会议通知和纪要经召集人审签后会在这里发布" in html
+    assert "由联席会议办公室录入后会列在这里" in html
+
+
+def test_issue8_an_empty_participant_list_says_who_draws_it_up(world, april, login):
+    meeting, _traveller = april
+    meeting.participants.all().delete()
+    url = f"/meetings/{meeting.pk}/"
+    assert "点下面的“添加参会或列席人员”" in _page(login, world.epmc_lead, url)
+    html = _page(login, world.party_secretary, url)
+    assert "名单由联席会议办公室确定" in html and "添加参会或列席人员" not in html
+
+
+def test_issue8_a_resolution_without_progress_offers_the_form_to_its_owner_only(world, april, login):
+    import datetime as dt
+
+    from sanfang.meetings import services
+
+    meeting, traveller = april
+    traveller.move_to(dt.datetime(2026, 4, 30, 9, tzinfo=TZ8))
+    for p in meeting.participants.all():
+        services.record_attendance(actor=world.epmc_lead, participant=p, present=True)
+    services.mark_held(actor=world.epmc_lead, meeting=meeting)
+    html = _page(login, world.epmc_lead, f"/meetings/{meeting.pk}/")
+    assert "用下面的“录入议定事项”逐条录入" in html
+    res = services.add_resolution(
+        actor=world.epmc_lead, meeting=meeting, text="修门禁", owner=world.company_x, working_days=5
+    )
+    url = f"/meetings/resolutions/{res.pk}/"
+    assert "办理有进展时，用下面的表单记录" in _page(login, world.company_head, url)
+    html = _page(login, world.party_secretary, url)
+    assert "责任方记录办理进展后会显示在这里" in html

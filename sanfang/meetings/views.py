@@ -373,7 +373,8 @@ def my_items(request):
         .order_by("-raised_at", "-id")
     )
     page = Paginator(items, 30).get_page(request.GET.get("page"))
-    return render(request, "meetings/my_items.html", {"page": page})
+    can_raise = _raiser_communities(request.user).exists()
+    return render(request, "meetings/my_items.html", {"page": page, "can_raise": can_raise})
 
 
 @login_required
@@ -673,7 +674,14 @@ def my_resolutions(request):
         qs = qs.overdue()
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     return render(
-        request, "meetings/my_resolutions.html", {"page": page, "state": state, "today": timezone.localdate()}
+        request,
+        "meetings/my_resolutions.html",
+        {
+            "page": page,
+            "state": state,
+            "today": timezone.localdate(),
+            "has_org": bool(scope.organisation_ids) or scope.is_superuser,
+        },
     )
 
 
