@@ -201,3 +201,43 @@ def test_issue8_a_resolution_without_progress_offers_the_form_to_its_owner_only(
     assert "办理有进展时，用下面的表单记录" in _page(login, world.company_head, url)
     html = _page(login, world.party_secretary, url)
     assert "责任方记录办理进展后会显示在这里" in html
+
+
+# --- Publicity --------------------------------------------------------------------------------------------------
+
+
+def test_issue8_an_empty_board_tells_residents_who_publishes_and_how_to_report(world, client, login):
+    url = f"/b/{world.compound_b1.code}"
+    html = client.get(url).content.decode()
+    assert "应在每年 1 月 31 日前公示本年度的服务承诺" in html
+    assert "点上面的“反映问题”告诉三方" in html and "尚未公开三方负责人的联系方式。负责人由社区" in html
+    html = _page(login, world.other_street_official, url)
+    assert f'href="/publicity/compounds/{world.compound_b1.code}/">管理公示' in html  # staff: the page's button
+    # The printed poster and the big screen carry a QR code, not the page's button.
+    poster = client.get(f"{url}/poster").content.decode()
+    assert "扫描本页的二维码反映" in poster and "点上面的“反映问题”" not in poster
+    assert "扫描本页的二维码反映" in client.get(f"{url}/screen").content.decode()
+
+
+def test_issue8_publicity_home_says_nothing_is_due_for_an_editor_and_how_to_widen_a_search(world, login):
+    html = _page(login, world.company_head, "/publicity/")
+    assert "我方暂无待公示的事项" in html
+    html = _page(login, world.street_official, "/publicity/?q=不存在的小区")
+    assert "没有符合条件的小区" in html and "显示全部小区" in html and "我方暂无待公示的事项" not in html
+
+
+def test_issue8_a_compound_without_items_offers_creating_them_only_to_its_parties(world, login):
+    url = f"/publicity/compounds/{world.compound_a1.code}/"
+    assert "点上面的“生成本期应公示事项”" in _page(login, world.rc_member, url)
+    html = _page(login, world.street_official, url)
+    assert "生成本期应公示事项后会列在这里" in html and "点上面的“生成本期应公示事项”" not in html
+
+
+def test_issue8_an_unpublished_item_history_says_versions_appear_once_published(world, client):
+    from sanfang.publicity import services
+    from sanfang.publicity.models import BoardItem
+
+    services.ensure_schedule(compounds=[world.compound_a1])
+    item = BoardItem.objects.filter(compound=world.compound_a1).first()
+    html = client.get(f"/b/{world.compound_a1.code}/items/{item.pk}").content.decode()
+    assert "该事项尚未公示，所以还没有版本" in html

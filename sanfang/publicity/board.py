@@ -305,7 +305,8 @@ def rendered_board(compound: Place) -> dict[str, str]:
     )
     parts = cache.get(key)
     if parts is None:
-        ctx = {"board": build_board(compound, today=today), "compound": compound}
+        # interactive: the empty states point at the page's own "report a problem" button (poster and screen: QR).
+        ctx = {"board": build_board(compound, today=today), "compound": compound, "interactive": True}
         parts = {
             "head": render_to_string("publicity/_board_head.html", ctx),
             "body": render_to_string("publicity/_board_body.html", ctx),

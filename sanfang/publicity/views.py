@@ -180,7 +180,14 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "publicity/home.html",
-        {"page": page, "mine": mine, "q": q, "only_overdue": only_overdue, "today": today},
+        {
+            "page": page,
+            "mine": mine,
+            "q": q,
+            "only_overdue": only_overdue,
+            "today": today,
+            "is_editor": scope.is_superuser or scope.has_role(*permissions.EDITOR_ROLES),
+        },
     )
 
 
