@@ -241,3 +241,54 @@ def test_issue8_an_unpublished_item_history_says_versions_appear_once_published(
     item = BoardItem.objects.filter(compound=world.compound_a1).first()
     html = client.get(f"/b/{world.compound_a1.code}/items/{item.pk}").content.decode()
     assert "该事项尚未公示，所以还没有版本" in html
+
+
+# --- Bulletins --------------------------------------------------------------------------------------------------
+
+
+def test_issue8_an_empty_bulletin_inbox_says_what_arrives_and_offers_sending_to_the_parties(world, login):
+    html = _page(login, world.rc_member, "/bulletins/?box=in")
+    assert "还没有发给贵单位的通报" in html and "点上面的“发通报”" in html
+    assert "点上面的“发通报”，选择接收方" in _page(login, world.rc_member, "/bulletins/?box=out")
+    assert "没有等待您签收的通报" in _page(login, world.rc_member, "/bulletins/?box=in&pending=1")
+    html = _page(login, world.street_official, "/bulletins/")
+    assert "超过期限未签收的，会报告社区党组织和街道督办" in html and "点上面的“发通报”" not in html
+    html = _page(login, world.resident, "/bulletins/")
+    assert "居民遇到问题，请扫描小区公示栏上的二维码反映" in html and "发通报" not in html
+
+
+def test_issue8_bulletin_and_report_overviews_without_communities_point_to_the_directory(world, login):
+    from sanfang.core.testing import make_org, make_place, make_staff
+    from sanfang.directory.models import OrgKind, PlaceKind
+
+    street = make_place(PlaceKind.STREET, world.county)
+    official = make_staff(OrgKind.STREET, street, make_org(OrgKind.STREET, street))
+    html = _page(login, official, "/bulletins/overview/")
+    assert "按社区统计通报的签收情况" in html and 'href="/directory/places/"' in html
+    html = _page(login, official, "/reports/overview/")
+    assert "按社区统计报告的办理情况" in html and 'href="/directory/places/"' in html
+    assert login(world.resident).get("/bulletins/overview/").status_code == 403
+    assert login(world.resident).get("/reports/overview/").status_code == 403
+
+
+# --- Reports ----------------------------------------------------------------------------------------------------
+
+
+def test_issue8_an_empty_report_list_offers_filing_to_filers_and_explains_reports_to_others(world, login):
+    html = _page(login, world.oc_member, "/reports/?box=filed")
+    assert "点上面的“新报告”填写" in html
+    html = _page(login, world.street_official, "/reports/?box=received")
+    assert "还没有报送给贵单位的报告" in html
+    assert "取消筛选" in _page(login, world.oc_member, "/reports/?box=all&unanswered=1")
+    html = _page(login, world.resident, "/reports/")
+    assert "这里没有您可以查看的报告" in html and "新报告" not in html
+
+
+def test_issue8_a_report_without_opinions_offers_the_form_to_recipients_only(world, login):
+    from sanfang.reports.tests.factories import file_fund_use
+
+    report = file_fund_use(world)
+    url = f"/reports/{report.pk}/"
+    assert "对报告有意见，可以在下面填写" in _page(login, world.street_official, url)
+    html = _page(login, world.oc_member, url)
+    assert "接收方提出意见后会列在这里" in html and "对报告有意见，可以在下面填写" not in html

@@ -69,6 +69,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "box": box,
             "boxes": BOXES,
+            "pending": bool(request.GET.get("pending")),
             "can_compose": bool(_communities_for(request.user)),
             "can_overview": scope.is_superuser or scope.has_role(*OVERSIGHT_ROLES),
             "now": timezone.now(),

@@ -83,6 +83,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
             "statuses": Status.choices,
             "current_type": report_type,
             "current_status": status,
+            "unanswered_only": bool(request.GET.get("unanswered")),
             "can_start": scope.has_role(*FILER_ROLES, *RECEIVER_ROLES),
             "can_overview": scope.is_superuser or scope.has_role(*OVERSIGHT_ROLES),
         },
