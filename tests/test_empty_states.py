@@ -212,7 +212,9 @@ def test_issue8_an_empty_board_tells_residents_who_publishes_and_how_to_report(w
     assert "应在每年 1 月 31 日前公示本年度的服务承诺" in html
     assert "点上面的“反映问题”告诉三方" in html and "尚未公开三方负责人的联系方式。负责人由社区" in html
     html = _page(login, world.other_street_official, url)
-    assert f'href="/publicity/compounds/{world.compound_b1.code}/">管理公示' in html  # staff: the page's button
+    assert (
+        f'href="/publicity/compounds/{world.compound_b1.code}/">管理公示' in html
+    )  # staff: the page's button
     # The printed poster and the big screen carry a QR code, not the page's button.
     poster = client.get(f"{url}/poster").content.decode()
     assert "扫描本页的二维码反映" in poster and "点上面的“反映问题”" not in poster
