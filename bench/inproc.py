@@ -183,6 +183,7 @@ def cmd_profile(spec_path: str, name: str, profile_to: str) -> dict:
     """A pyinstrument profile of one request of the named operation (through the test client)."""
     _setup()
     from django.contrib.auth import get_user_model
+    from django.core.files.uploadedfile import SimpleUploadedFile
     from django.test import Client
     from pyinstrument import Profiler
 
@@ -190,10 +191,19 @@ def cmd_profile(spec_path: str, name: str, profile_to: str) -> dict:
     client = Client()
     if op.get("user"):
         client.force_login(get_user_model().objects.get(**{get_user_model().USERNAME_FIELD: op["user"]}))
-    client.get(op["path"])
+    jpeg = photo_bytes() if op.get("photo") else b""
+
+    def request():
+        if op["method"] != "POST":
+            return client.get(op["path"])
+        data = dict(op.get("data") or {})
+        data[op["photo"]] = SimpleUploadedFile("photo.jpg", jpeg, content_type="image/jpeg")
+        return client.post(op["path"], data)
+
+    request()
     profiler = Profiler()
     profiler.start()
-    client.get(op["path"])
+    request()
     profiler.stop()
     with open(profile_to, "w", encoding="utf-8") as fh:  # noqa: PTH123
         fh.write(profiler.output_text(unicode=True, color=False, show_all=False))

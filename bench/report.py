@@ -147,7 +147,8 @@ def targets(results: dict) -> list[dict]:
 
 
 def write(results: dict, folder: Path) -> str:
-    results["targets"] = targets(results)
+    if "targets" not in results:
+        results["targets"] = targets(results)
     a = results.get("args", {})
     when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [

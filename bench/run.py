@@ -463,6 +463,8 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     VAR.mkdir(parents=True, exist_ok=True)
     RESULTS.mkdir(parents=True, exist_ok=True)
+    for old in RESULTS.glob("profile-*.txt"):
+        old.unlink()  # the profiles beside the table are this run's
     base_env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
     base_env.update(
         PYTHONPATH=str(ROOT), DEBUG="0", SANFANG_VAR_DIR=str(VAR / "sanfang"), LOG_LEVEL="WARNING"
@@ -505,6 +507,14 @@ def main(argv: list[str] | None = None) -> int:
 
         # --- Sanfang -------------------------------------------------------------------------------------
         run_sanfang(args, env, found, rows, results)
+        results["rows"] = rows
+        results["elapsed_s"] = round(time.monotonic() - started)
+        results["machine"]["load_after"] = os.getloadavg()
+        from bench.report import targets, write
+
+        results["targets"] = targets(results)
+        profile_misses(results, env)  # while the databases are still there
+        text = write(results, RESULTS)
     finally:
         if not args.keep and args.db == "postgres":
             for name in (db_name, f"sanfang_bench_peer_{args.scale}"):
@@ -512,13 +522,6 @@ def main(argv: list[str] | None = None) -> int:
                     pg(args.pg + "/postgres", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
                 except Exception as exc:  # noqa: BLE001 - report and go on
                     log(f"could not drop {name}: {exc}")
-    results["rows"] = rows
-    results["elapsed_s"] = round(time.monotonic() - started)
-    results["machine"]["load_after"] = os.getloadavg()
-    from bench.report import write
-
-    text = write(results, RESULTS)
-    profile_misses(results, env)
     print(text)
     return 0
 
@@ -530,6 +533,7 @@ PROFILED = {  # target (start of its name) -> the Sanfang operation to profile w
     "REST one": "REST one",
     "REST list": "REST list",
     "street overview": "street overview (warm)",
+    "anonymous submission": "anonymous submission",
 }
 
 
@@ -538,18 +542,28 @@ def profile_misses(results: dict, env: dict) -> None:
     spec = results.get("profile_spec")
     if not spec:
         return
-    done = set()
+    done: dict[str, str] = {}
     for t in results.get("targets", []):
-        op = next((o for k, o in PROFILED.items() if t["target"].startswith(k)), None)
-        if t["result"] != "MISS" or op is None or op in done:
+        if t["result"] != "MISS":
             continue
-        done.add(op)
-        name = "profile-" + re.sub(r"[^a-z]+", "-", op.lower()).strip("-") + ".txt"
-        try:
-            run_json([sys.executable, "-m", "bench.inproc", "profile", spec, op, str(RESULTS / name)], env)
-            log(f"profiled {op}: bench/results/{name}")
-        except RuntimeError as exc:
-            log(f"could not profile {op}: {exc}")
+        if t["target"].startswith("tally") and (RESULTS / "profile-tally.txt").exists():
+            t["note"] = "; ".join(x for x in (t["note"], "profile: profile-tally.txt") if x)
+        op = next((o for k, o in PROFILED.items() if t["target"].startswith(k)), None)
+        if op is None:
+            continue
+        if op not in done:
+            name = "profile-" + re.sub(r"[^a-z]+", "-", op.lower()).strip("-") + ".txt"
+            try:
+                run_json(
+                    [sys.executable, "-m", "bench.inproc", "profile", spec, op, str(RESULTS / name)], env
+                )
+                log(f"profiled {op}: bench/results/{name}")
+                done[op] = name
+            except RuntimeError as exc:
+                log(f"could not profile {op}: {exc}")
+                done[op] = ""
+        if done[op]:
+            t["note"] = "; ".join(x for x in (t["note"], f"profile: {done[op]}") if x)
 
 
 def run_peer(args, base_env: dict, found: dict, rows: list, results: dict) -> None:
