@@ -224,3 +224,27 @@ def test_issue9_score_distributions_of_closed_rounds_become_counts_and_back_with
     migration.forwards(apps, None)
     subject.refresh_from_db()
     assert subject.distribution == current
+
+
+def test_issue9_results_page_and_table_show_each_score_once_with_how_many_gave_it(world, rnd, login):
+    import io
+
+    import openpyxl
+    from django.urls import reverse
+
+    for participant in _add_voters(world, rnd, 5):
+        answers = _random_answers(rnd, random.Random(1))
+        for row in answers.values():
+            for cid in row:
+                if Criterion.objects.get(pk=cid).scale == Scale.SCORE:
+                    row[cid] = 88.5
+        services.cast_ballot(participant=participant, answers=answers)
+    services.close_round(actor=world.party_secretary, round=rnd)
+    client = login(world.party_secretary)
+    page = client.get(reverse("appraisal:results", args=[rnd.pk])).content.decode()
+    assert "88.5×5" in page and "88.5 88.5" not in page
+    book = openpyxl.load_workbook(
+        io.BytesIO(client.get(reverse("appraisal:results-xlsx", args=[rnd.pk])).content)
+    )
+    cells = [c.value for ws in book.worksheets for row in ws.iter_rows() for c in row]
+    assert "88.5×5" in cells
