@@ -18,6 +18,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from sanfang import __version__
 
@@ -94,19 +95,19 @@ def read(path: Path) -> tuple[dict, dict[str, bytes]]:
                 continue
             name = PurePosixPath(info.name)
             if name.is_absolute() or ".." in name.parts:
-                raise BackupError(f"unsafe path in archive: {info.name}")
+                raise BackupError(_("归档中有不安全的路径：%(name)s") % {"name": info.name})
             fh = tar.extractfile(info)
             members[str(name)] = fh.read() if fh else b""
     if "manifest.json" not in members:
-        raise BackupError("the archive has no manifest.json")
+        raise BackupError(_("归档中没有 manifest.json。"))
     manifest = json.loads(members.pop("manifest.json"))
     if manifest.get("format") != FORMAT:
-        raise BackupError(f"unknown archive format {manifest.get('format')}")
+        raise BackupError(_("未知的归档格式：%(format)s") % {"format": manifest.get("format")})
     if set(manifest["files"]) != set(members):
-        raise BackupError("the archive's files do not match its manifest")
+        raise BackupError(_("归档中的文件与清单不符。"))
     for name, digest in manifest["files"].items():
         if _sha256(members[name]) != digest:
-            raise BackupError(f"checksum mismatch: {name}")
+            raise BackupError(_("校验和不符：%(name)s") % {"name": name})
     return manifest, members
 
 
@@ -137,7 +138,7 @@ def restore(path: Path) -> dict:
     """Rebuild a fresh installation from the archive: data into the (migrated, empty) database, then files."""
     manifest, members = read(path)
     if not database_is_empty():
-        raise BackupError("the database is not empty: restore only into a fresh installation")
+        raise BackupError(_("数据库中已有数据：只能恢复到全新的安装中。"))
     fixture = Path(settings.VAR_DIR) / "restore-data.json"
     fixture.write_text(json.dumps(_remap_content_types(json.loads(members["data.json"]), manifest)))
     try:

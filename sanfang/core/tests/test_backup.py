@@ -65,7 +65,7 @@ def test_restore_refuses_a_tampered_archive(tmp_path, settings):
             info.size = len(blob)
             tar.addfile(info, io.BytesIO(blob))
     call_command("flush", "--noinput", verbosity=0)
-    with pytest.raises(CommandError, match="checksum"):
+    with pytest.raises(CommandError, match="校验和不符：data.json"):
         call_command("restore", str(tampered), stdout=io.StringIO())
 
 
@@ -75,5 +75,7 @@ def test_restore_refuses_a_database_that_holds_data(tmp_path, settings):
     make_world()
     archive = tmp_path / "backup.tar.gz"
     call_command("backup", str(archive), stdout=io.StringIO())
-    with pytest.raises(CommandError, match="not empty"):
+    with pytest.raises(CommandError, match="数据库中已有数据"):
         call_command("restore", str(archive), stdout=io.StringIO())
+    with pytest.raises(CommandError, match="the database is not empty"):  # issue 8.3: --language en
+        call_command("restore", str(archive), stdout=io.StringIO(), language="en")
