@@ -27,9 +27,8 @@ from .history import changes
 from .models import BoardItem, ItemKind, ItemStatus, ItemVersion
 
 
-def _compound(code: str, *, stamped: bool = False) -> Place:
-    places = Place.objects.compounds().select_related("parent__parent").filter(code=code)
-    compound = (boards.with_stamps(places) if stamped else places).first()
+def _compound(code: str) -> Place:
+    compound = Place.objects.compounds().select_related("parent__parent").filter(code=code).first()
     if compound is None:
         raise Http404
     return compound
@@ -60,7 +59,9 @@ def board(request: HttpRequest, code: str) -> HttpResponse:
     """PN-1: the compound's public board (no login), mobile first. The board's own parts are rendered once per
     state of its data and served from the cache until that data changes (boards.rendered_board, issue 9); the
     visitor's parts (buttons for staff, the invitation to register) are rendered per request."""
-    compound = _compound(code, stamped=True)
+    compound = boards.stamped_compound(code)
+    if compound is None:
+        raise Http404
     parts = boards.rendered_board(compound)
     ctx = {
         "compound": compound,
