@@ -1,6 +1,9 @@
 """Read-mostly admin: reports and opinions are changed through the services (audit trail)."""
 
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from .models import Opinion, Report, ReportRecipient
 
@@ -43,6 +46,15 @@ class ReportAdmin(admin.ModelAdmin):
     search_fields = ("title",)
     raw_id_fields = ("compound", "community", "reporting_org", "author", "follows")
     inlines = [RecipientInline, OpinionInline]
+    # The stored file's own address is under /media/, which nothing serves: link the permission-checked view.
+    exclude = ("attachment",)
+    readonly_fields = ("attachment_link",)
+
+    @admin.display(description=_("附件"))
+    def attachment_link(self, obj):
+        if not obj.attachment:
+            return "—"
+        return format_html('<a href="{}">{}</a>', reverse("reports:attachment", args=[obj.pk]), _("下载附件"))
 
     def has_change_permission(self, request, obj=None):
         return False

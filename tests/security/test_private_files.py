@@ -148,3 +148,13 @@ def test_issue10_a_subject_without_a_document_answers_404(security_world, client
     assert subject is not None
     url = reverse("appraisal:self-report-file", args=[ids["round"], subject.pk])
     assert clients["party_secretary"].get(url).status_code == 404
+
+
+def test_issue10_the_admin_links_an_attachment_through_its_checked_view(security_world, clients):
+    """Django's admin shows a FileField as a link to its `.url`; the report admin links the checked view."""
+    report = security_world.ids["report"]
+    response = clients["admin"].get(reverse("admin:reports_report_change", args=[report]))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "/media/" not in body
+    assert reverse("reports:attachment", args=[report]) in body
