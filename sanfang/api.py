@@ -150,7 +150,7 @@ def on_http_error(request, exc: HttpError):
 
 @api.exception_handler(RequestDataTooBig)
 def on_too_big(request, exc):
-    return _error(request, "提交的内容超过了允许的大小。", 413)
+    return _error(request, _("提交的内容超过了允许的大小。"), 413)
 
 
 @api.exception_handler(NinjaValidationError)

@@ -3,13 +3,18 @@
 400 and 413 come from `handler400` (Django reports an over-large request as a SuspiciousOperation), 403/404/500 from
 their handlers (500 turns a database outage into 503 and a full disk into 507), a CSRF failure from CSRF_FAILURE_VIEW,
 and 405 and 429 from `ErrorPagesMiddleware`: Django's own 405 has an empty body, and a rate limit or any other rule
-error that no view caught would otherwise be a 500. The API (/api/) keeps its JSON errors.
+error that no view caught would otherwise be a 500.
+
+Under /api/ every one of them is JSON in the API's one error shape, `{"detail": "…"}` (sanfang/api.py): an unknown
+path, a method the path does not take, a request refused before the API saw it (a NUL in the query string, an
+over-large body) or a server error is answered as the API's clients parse every other error (issue 10 item 2:
+schemathesis found HTML answers to API requests, tests/security/test_api_fuzzing.py).
 """
 
 import logging
 import sys
 
-from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.core.exceptions import BadRequest, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -51,17 +56,32 @@ def _page(request, status: int, detail: str = "") -> HttpResponse:
     )
 
 
+def _api_error(status: int, detail: str, **headers) -> JsonResponse:
+    return JsonResponse(
+        {"detail": detail}, status=status, headers=headers, json_dumps_params={"ensure_ascii": False}
+    )
+
+
 def bad_request(request, exception=None):
-    if isinstance(exception, RequestDataTooBig | TooManyFieldsSent | TooManyFilesSent):
-        return _page(request, 413)
-    return _page(request, 400)
+    too_big = isinstance(exception, RequestDataTooBig | TooManyFieldsSent | TooManyFilesSent)
+    if _is_api(request):
+        if too_big:
+            return _api_error(413, _("提交的内容超过了允许的大小。"))
+        # A BadRequest raised on purpose carries its own message (e.g. a NUL in the query string).
+        message = str(exception) if isinstance(exception, BadRequest) and str(exception) else ""
+        return _api_error(400, message or _("请求内容不完整或格式不对，没有保存任何内容。"))
+    return _page(request, 413 if too_big else 400)
 
 
 def forbidden(request, exception=None):
+    if _is_api(request):
+        return _api_error(403, _("您无权进行此操作。"))
     return render(request, "errors/403.html", status=403)
 
 
 def not_found(request, exception=None):
+    if _is_api(request):
+        return _api_error(404, _("没有这个接口：请核对地址（接口说明见 /api/v1/docs）。"))
     return render(request, "errors/404.html", status=404)
 
 
@@ -88,6 +108,13 @@ def server_error(request):
     """Called by Django inside the `except` of an unhandled error, so `sys.exc_info()` is that error."""
     fault = _fault(sys.exc_info()[1])
     if fault is None:
+        if _is_api(request):  # the same words as the page (errors/500.html)
+            return _api_error(
+                500,
+                _(
+                    "处理您的请求时发生了错误，您填写的内容没有被保存一半：要么全部保存，要么完全没有变化。请稍后再试；问题持续时请联系平台管理员。"
+                ),
+            )
         return render(request, "errors/500.html", status=500)
     status, title, message = fault
     if status == 503:
@@ -119,7 +146,16 @@ class ErrorPagesMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if response.status_code == 405 and not response.content and not _is_api(request):
+        # django-ninja's 405 is text/html "Method not allowed"; Django's own has an empty body.
+        if response.status_code == 405 and _is_api(request) and not _is_json(response):
+            allowed = response.get("Allow", "")
+            return _api_error(
+                405,
+                _("此接口不接受 %(method)s 请求，可用的方法：%(allowed)s。")
+                % {"method": request.method, "allowed": allowed},
+                Allow=allowed,
+            )
+        if response.status_code == 405 and not response.content:
             page = _page(request, 405)
             if response.has_header("Allow"):
                 page["Allow"] = response["Allow"]
@@ -138,3 +174,7 @@ class ErrorPagesMiddleware:
 
 def _is_api(request) -> bool:
     return request.path.startswith("/api/")
+
+
+def _is_json(response) -> bool:
+    return response.get("Content-Type", "").startswith("application/json")
