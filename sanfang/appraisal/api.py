@@ -63,7 +63,7 @@ class CriterionIn(Schema):
     points_unsatisfied: float | None = None
 
 
-class VersionIn(Schema):
+class AppraisalVersionIn(Schema):
     version: int | None = None
 
 
@@ -102,7 +102,7 @@ class RoundIn(Schema):
     publicity_days: int = 5
 
 
-class ParticipantOut(Schema):
+class AppraisalParticipantOut(Schema):
     name: str
     category: str
     has_voted: bool
@@ -127,7 +127,7 @@ class ObjectionIn(Schema):
     subject_id: int | None = None
 
 
-class AnswerIn(Schema):
+class ObjectionAnswerIn(Schema):
     answer: str
 
 
@@ -302,7 +302,7 @@ def add_criterion(request, pk: int, payload: CriterionIn):
 
 
 @router.post("/standards/{pk}/publish", response=StandardOut, summary="发布测评标准")
-def publish_standard(request, pk: int, payload: VersionIn):
+def publish_standard(request, pk: int, payload: AppraisalVersionIn):
     std = permissions.get_standard_for(request.user, pk, write=True)
     return _standard_out(services.publish_standard(actor=request.user, standard=std, version=payload.version))
 
@@ -356,12 +356,16 @@ def get_round(request, pk: int):
 
 
 @router.get(
-    "/rounds/{pk}/participants", response=list[ParticipantOut], summary="参评名单（谁投了票，不含投票内容）"
+    "/rounds/{pk}/participants",
+    response=list[AppraisalParticipantOut],
+    summary="参评名单（谁投了票，不含投票内容）",
 )
 def list_participants(request, pk: int):
     rnd = permissions.get_round_for(request.user, pk)
     rows = rnd.participants.select_related("person").order_by("category", "person__name", "id")
-    return [ParticipantOut(name=p.person.name, category=p.category, has_voted=p.has_voted) for p in rows]
+    return [
+        AppraisalParticipantOut(name=p.person.name, category=p.category, has_voted=p.has_voted) for p in rows
+    ]
 
 
 @router.get("/rounds/{pk}/results", response=list[ResultOut], summary="测评结果（测评结束后才可查看）")
@@ -391,13 +395,13 @@ def get_results(request, pk: int):
 
 
 @router.post("/rounds/{pk}/close", response=RoundOut, summary="结束测评，形成初步结果")
-def close_round(request, pk: int, payload: VersionIn):
+def close_round(request, pk: int, payload: AppraisalVersionIn):
     rnd = permissions.get_round_for(request.user, pk)
     return _get_round_out(services.close_round(actor=request.user, round=rnd, version=payload.version))
 
 
 @router.post("/rounds/{pk}/publish", response=RoundOut, summary="公示初步结果（EV-5）")
-def publish_round(request, pk: int, payload: VersionIn):
+def publish_round(request, pk: int, payload: AppraisalVersionIn):
     rnd = permissions.get_round_for(request.user, pk)
     return _get_round_out(services.publish_results(actor=request.user, round=rnd, version=payload.version))
 
@@ -411,7 +415,7 @@ def approve_round(request, pk: int, payload: ApproveIn):
 
 
 @router.post("/rounds/{pk}/circulate", response=RoundOut, summary="街道内通报并记入信用记录（EV-5）")
-def circulate_round(request, pk: int, payload: VersionIn):
+def circulate_round(request, pk: int, payload: AppraisalVersionIn):
     rnd = permissions.get_round_for(request.user, pk)
     return _get_round_out(services.circulate_round(actor=request.user, round=rnd, version=payload.version))
 
@@ -455,7 +459,7 @@ def raise_objection(request, pk: int, payload: ObjectionIn):
 
 
 @router.post("/objections/{pk}/answer", response=ObjectionOut, summary="答复异议")
-def answer_objection(request, pk: int, payload: AnswerIn):
+def answer_objection(request, pk: int, payload: ObjectionAnswerIn):
     o = Objection.objects.filter(pk=pk).first()
     if o is None:
         raise Http404
@@ -481,7 +485,7 @@ class MeetingIn(Schema):
     version: int | None = None
 
 
-class ParticipantIn(Schema):
+class AppraisalParticipantIn(Schema):
     phone: str
     category: str = "other"
 
@@ -521,9 +525,9 @@ def record_meeting(request, pk: int, payload: MeetingIn):
 
 
 @router.post(
-    "/rounds/{pk}/participants", response={201: ParticipantOut}, summary="办公室增补参评人员（EV-3）"
+    "/rounds/{pk}/participants", response={201: AppraisalParticipantOut}, summary="办公室增补参评人员（EV-3）"
 )
-def add_participant(request, pk: int, payload: ParticipantIn):
+def add_participant(request, pk: int, payload: AppraisalParticipantIn):
     from sanfang.directory.auth import normalise_login
     from sanfang.directory.models import Person
 
@@ -532,7 +536,9 @@ def add_participant(request, pk: int, payload: ParticipantIn):
     if person is None:
         raise RuleViolation("名录中没有这个手机号，请先在名录中登记该人员。", field="phone")
     p = services.add_participant(actor=request.user, round=rnd, person=person, category=payload.category)
-    return Status(201, ParticipantOut(name=p.person.name, category=p.category, has_voted=p.has_voted))
+    return Status(
+        201, AppraisalParticipantOut(name=p.person.name, category=p.category, has_voted=p.has_voted)
+    )
 
 
 @router.post("/rounds/{pk}/paper", response=PaperOut, summary="录入纸质票（两人分别录入，一致才计票）")

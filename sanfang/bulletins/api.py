@@ -20,7 +20,7 @@ from .models import Bulletin, BulletinRecipient
 router = Router(tags=["bulletins"])
 
 
-class RecipientOut(Schema):
+class BulletinRecipientOut(Schema):
     organisation_id: int
     organisation: str
     acknowledged_at: dt.datetime | None
@@ -43,7 +43,7 @@ class BulletinOut(Schema):
     sent_at: dt.datetime
     ack_due_at: dt.datetime | None
     escalation_level: int
-    recipients: list[RecipientOut]
+    recipients: list[BulletinRecipientOut]
 
 
 class BulletinIn(Schema):
@@ -81,7 +81,7 @@ def _out(b: Bulletin) -> BulletinOut:
         ack_due_at=b.ack_due_at,
         escalation_level=b.escalation_level,
         recipients=[
-            RecipientOut(
+            BulletinRecipientOut(
                 organisation_id=r.organisation_id,
                 organisation=r.organisation.name,
                 acknowledged_at=r.acknowledged_at,

@@ -107,11 +107,11 @@ class StartIn(Schema):
     compound_code: str
 
 
-class VersionIn(Schema):
+class CampaignVersionIn(Schema):
     version: int | None = None
 
 
-class ReviewIn(Schema):
+class SurveyReviewIn(Schema):
     approve: bool
     comment: str = ""
     version: int | None = None
@@ -176,7 +176,7 @@ class RectifyIn(Schema):
     rectification: str
 
 
-class ReportOut(Schema):
+class ProgressReportOut(Schema):
     id: int
     campaign_id: int
     street_code: str
@@ -316,9 +316,9 @@ def _inv_out(inv) -> InvestigationOut:
     )
 
 
-def _report_out(r) -> ReportOut:
+def _report_out(r) -> ProgressReportOut:
     stats = r.stats if r.is_submitted else services.stats_for(r.campaign, r.street)
-    return ReportOut(
+    return ProgressReportOut(
         id=r.pk,
         campaign_id=r.campaign_id,
         street_code=r.street.code,
@@ -473,13 +473,13 @@ def patch_survey(request, survey_id: int, payload: SurveyPatch):
 
 
 @router.post("/surveys/{survey_id}/submit", response=SurveyOut, summary="提交街道审核")
-def submit_survey(request, survey_id: int, payload: VersionIn):
+def submit_survey(request, survey_id: int, payload: CampaignVersionIn):
     survey = permissions.get_survey_for(request.user, survey_id, write=True)
     return _survey_out(services.submit_survey(actor=request.user, survey=survey, version=payload.version))
 
 
 @router.post("/surveys/{survey_id}/review", response=SurveyOut, summary="街道/县级审核：通过或退回（WN-3）")
-def review_survey(request, survey_id: int, payload: ReviewIn):
+def review_survey(request, survey_id: int, payload: SurveyReviewIn):
     survey = permissions.get_survey_for(request.user, survey_id)
     return _survey_out(services.review_survey(actor=request.user, survey=survey, **payload.dict()))
 
@@ -546,7 +546,9 @@ def rectify(request, problem_id: int, payload: RectifyIn):
 
 
 @router.get(
-    "/campaigns/{campaign_id}/reports/{street_code}", response=ReportOut, summary="街道进展报告（WN-4）"
+    "/campaigns/{campaign_id}/reports/{street_code}",
+    response=ProgressReportOut,
+    summary="街道进展报告（WN-4）",
 )
 def get_report(request, campaign_id: int, street_code: str):
     campaign = permissions.get_campaign_for(request.user, campaign_id)
@@ -557,7 +559,7 @@ def get_report(request, campaign_id: int, street_code: str):
     return _report_out(services.report_for(campaign, street))
 
 
-@router.patch("/reports/{report_id}", response=ReportOut, summary="填写进展报告")
+@router.patch("/reports/{report_id}", response=ProgressReportOut, summary="填写进展报告")
 def patch_report(request, report_id: int, payload: ReportPatch):
     report = permissions.get_report_for(request.user, report_id, write=True)
     data = payload.dict(exclude_unset=True)
@@ -565,8 +567,8 @@ def patch_report(request, report_id: int, payload: ReportPatch):
     return _report_out(services.save_report(actor=request.user, report=report, version=version, **data))
 
 
-@router.post("/reports/{report_id}/submit", response=ReportOut, summary="报送进展报告（报送后锁定）")
-def submit_report(request, report_id: int, payload: VersionIn):
+@router.post("/reports/{report_id}/submit", response=ProgressReportOut, summary="报送进展报告（报送后锁定）")
+def submit_report(request, report_id: int, payload: CampaignVersionIn):
     report = permissions.get_report_for(request.user, report_id, write=True)
     return _report_out(services.submit_report(actor=request.user, report=report, version=payload.version))
 

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
+from sanfang.core.api_types import LocalTime
 from sanfang.directory.models import Organisation, Person, Place
 from sanfang.directory.scopes import get_scope
 
@@ -22,7 +23,7 @@ from .models import AgendaItem, Meeting, MeetingDocument, Participant, Resolutio
 router = Router(tags=["meetings"])
 
 
-class ParticipantOut(Schema):
+class MeetingParticipantOut(Schema):
     id: int
     role: str
     role_label: str
@@ -40,7 +41,7 @@ class QuorumOut(Schema):
     present: int
 
 
-class ItemOut(Schema):
+class AgendaItemOut(Schema):
     id: int
     meeting_id: int | None
     community: str
@@ -76,7 +77,7 @@ class MeetingOut(Schema):
     reason: str
     date: dt.date
     date_estimated: bool
-    start_time: dt.time
+    start_time: LocalTime
     venue: str
     status: str
     status_label: str
@@ -89,10 +90,10 @@ class MeetingOut(Schema):
 
 
 class MeetingDetailOut(MeetingOut):
-    participants: list[ParticipantOut]
+    participants: list[MeetingParticipantOut]
     quorum: list[QuorumOut]
     quorum_met: bool
-    agenda: list[ItemOut]
+    agenda: list[AgendaItemOut]
     documents: list[DocumentBrief]
 
 
@@ -145,7 +146,7 @@ class AdHocIn(Schema):
     community: str
     date: dt.date
     reason: str
-    start_time: dt.time | None = None
+    start_time: LocalTime | None = None
     venue: str = ""
 
 
@@ -186,7 +187,7 @@ class AttendanceIn(Schema):
 class MeetingEditIn(Schema):
     version: int
     date: dt.date
-    start_time: dt.time
+    start_time: LocalTime
     venue: str
 
 
@@ -194,7 +195,7 @@ class CancelIn(Schema):
     reason: str
 
 
-class ParticipantIn(Schema):
+class MeetingParticipantIn(Schema):
     role: str
     person_id: int | None = None
     name: str = ""
@@ -404,8 +405,10 @@ def cancel_meeting(request, pk: int, payload: CancelIn):
     return _meeting_out(services.cancel_meeting(actor=request.user, meeting=m, reason=payload.reason))
 
 
-@router.post("/meetings/{pk}/participants", response={201: ParticipantOut}, summary="添加参会或列席人员")
-def add_participant(request, pk: int, payload: ParticipantIn):
+@router.post(
+    "/meetings/{pk}/participants", response={201: MeetingParticipantOut}, summary="添加参会或列席人员"
+)
+def add_participant(request, pk: int, payload: MeetingParticipantIn):
     m = permissions.get_meeting_for(request.user, pk)
     person = get_object_or_404(Person, pk=payload.person_id) if payload.person_id else None
     p = services.add_participant(
@@ -436,7 +439,7 @@ def entrust(request, pk: int, payload: EntrustIn):
 
 
 @router.post(
-    "/meetings/{pk}/participants/{pid}/attendance", response=ParticipantOut, summary="签到或记录缺席"
+    "/meetings/{pk}/participants/{pid}/attendance", response=MeetingParticipantOut, summary="签到或记录缺席"
 )
 def attendance(request, pk: int, pid: int, payload: AttendanceIn):
     m = permissions.get_meeting_for(request.user, pk)
@@ -496,7 +499,7 @@ def add_resolution(request, pk: int, payload: ResolutionIn):
 # --- Agenda items -----------------------------------------------------------------------------------
 
 
-@router.get("/items", response=list[ItemOut], summary="议题列表")
+@router.get("/items", response=list[AgendaItemOut], summary="议题列表")
 def list_items(
     request,
     community: str | None = None,
@@ -520,7 +523,7 @@ def list_items(
     return [_item_out(i) for i in qs.order_by("-raised_at", "-id")[offset : offset + limit]]
 
 
-@router.post("/items", response={201: ItemOut}, summary="提出议题（JM-2）")
+@router.post("/items", response={201: AgendaItemOut}, summary="提出议题（JM-2）")
 def raise_item(request, payload: ItemIn):
     item = services.raise_item(
         actor=request.user,
@@ -532,7 +535,9 @@ def raise_item(request, payload: ItemIn):
     return Status(201, _item_out(item))
 
 
-@router.post("/items/{pk}/screen", response=ItemOut, summary="审核议题：列入、推迟、合并、不予列入（JM-4）")
+@router.post(
+    "/items/{pk}/screen", response=AgendaItemOut, summary="审核议题：列入、推迟、合并、不予列入（JM-4）"
+)
 def screen(request, pk: int, payload: ScreenIn):
     item = get_object_or_404(AgendaItem.objects.select_related("community"), pk=pk)
     if not permissions.can_see_community(request.user, item.community):

@@ -33,7 +33,7 @@ class PeopleGroupOut(Schema):
     people: list[PersonOut]
 
 
-class ItemOut(Schema):
+class BoardItemOut(Schema):
     id: int
     compound_code: str
     kind: str
@@ -78,8 +78,8 @@ class BoardOut(Schema):
     fee_regime_label: str
     price_hotline: str
     people: list[PeopleGroupOut]
-    commitments: list[ItemOut]
-    disclosures: list[ItemOut]
+    commitments: list[BoardItemOut]
+    disclosures: list[BoardItemOut]
     cases: CasesOut
     chain: ChainOut
     last_changed: dt.datetime | None
@@ -138,9 +138,9 @@ class ChargeChangeIn(Schema):
     basis: str
 
 
-def _item_out(item: BoardItem, today: dt.date) -> ItemOut:
+def _item_out(item: BoardItem, today: dt.date) -> BoardItemOut:
     current = item.current
-    return ItemOut(
+    return BoardItemOut(
         id=item.pk,
         compound_code=item.compound.code,
         kind=item.kind,
@@ -238,7 +238,7 @@ def share(request, code: str):
     return ShareOut(text=boards.share_text(board, url), url=url)
 
 
-@router.get("/items", response=list[ItemOut], summary="我工作范围内的公示事项（员工）")
+@router.get("/items", response=list[BoardItemOut], summary="我工作范围内的公示事项（员工）")
 def list_items(
     request,
     compound: str | None = None,
@@ -266,7 +266,7 @@ def list_items(
     return [_item_out(i, today) for i in qs[offset : offset + limit]]
 
 
-@router.post("/items/{item_id}/publish", response=ItemOut, summary="公示或更新一个事项（保留旧版本）")
+@router.post("/items/{item_id}/publish", response=BoardItemOut, summary="公示或更新一个事项（保留旧版本）")
 def publish(request, item_id: int, payload: PublishIn):
     item = permissions.get_item_for(request.user, item_id, write=True)
     services.publish_item(
@@ -276,7 +276,9 @@ def publish(request, item_id: int, payload: PublishIn):
     return _item_out(item, timezone.localdate())
 
 
-@router.post("/items/{item_id}/withdraw", response=ItemOut, summary="撤回一个事项（撤回本身作为新版本公示）")
+@router.post(
+    "/items/{item_id}/withdraw", response=BoardItemOut, summary="撤回一个事项（撤回本身作为新版本公示）"
+)
 def withdraw(request, item_id: int, payload: WithdrawIn):
     item = permissions.get_item_for(request.user, item_id, write=True)
     services.withdraw_item(actor=request.user, item=item, reason=payload.reason, version=payload.version)
@@ -285,7 +287,7 @@ def withdraw(request, item_id: int, payload: WithdrawIn):
 
 
 @router.post(
-    "/boards/{code}/charge-changes", response=ItemOut, summary="公示收费标准调整（提前一个月，CS-7）"
+    "/boards/{code}/charge-changes", response=BoardItemOut, summary="公示收费标准调整（提前一个月，CS-7）"
 )
 def charge_change(request, code: str, payload: ChargeChangeIn):
     compound = permissions.get_compound_for(request.user, code)

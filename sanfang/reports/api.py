@@ -36,7 +36,7 @@ class TypeOut(Schema):
     fields: list[FieldSpecOut]
 
 
-class RecipientOut(Schema):
+class ReportRecipientOut(Schema):
     kind: str
     organisation_id: int
     organisation: str
@@ -72,11 +72,11 @@ class ReportOut(Schema):
     has_attachment: bool
     agenda_ref: str
     follows_id: int | None
-    recipients: list[RecipientOut]
+    recipients: list[ReportRecipientOut]
     opinions: list[OpinionOut]
 
 
-class ReportIn(Schema):
+class NewReportIn(Schema):
     type: str
     compound_code: str
     reporting_org_id: int
@@ -94,7 +94,7 @@ class OpinionIn(Schema):
     text: str
 
 
-class AnswerIn(Schema):
+class OpinionAnswerIn(Schema):
     answer: str
 
 
@@ -122,7 +122,7 @@ def _out(r: Report) -> ReportOut:
         agenda_ref=r.agenda_ref,
         follows_id=r.follows_id,
         recipients=[
-            RecipientOut(
+            ReportRecipientOut(
                 kind=x.kind,
                 organisation_id=x.organisation_id,
                 organisation=x.organisation.name,
@@ -204,7 +204,7 @@ def get_report(request, report_id: int):
 
 
 @router.post("/", response={201: ReportOut}, summary="报送书面报告或记录口头报告（PN-4）")
-def create_report(request, payload: ReportIn):
+def create_report(request, payload: NewReportIn):
     compound = get_object_or_404(Place, code=payload.compound_code, kind=PlaceKind.COMPOUND)
     org = Organisation.objects.filter(pk=payload.reporting_org_id).first()
     if org is None:
@@ -247,7 +247,7 @@ def give_opinion(request, report_id: int, payload: OpinionIn):
 
 
 @router.post("/opinions/{opinion_id}/answer", response=OpinionOut, summary="答复意见（PN-5）")
-def answer(request, opinion_id: int, payload: AnswerIn):
+def answer(request, opinion_id: int, payload: OpinionAnswerIn):
     op = Opinion.objects.filter(pk=opinion_id).first()
     if op is None:
         raise Http404
