@@ -289,3 +289,19 @@ def test_issue10_djangos_own_403_and_413_under_the_api_are_json_while_pages_stay
         "detail": "提交的内容超过了允许的大小。"
     }
     assert errors_views.bad_request(page, RequestDataTooBig())["Content-Type"].startswith("text/html")
+
+
+def test_issue10_a_nul_character_in_a_json_body_is_a_chinese_400_and_nothing_is_stored(fuzz_world):
+    """PostgreSQL refuses NUL in every text column: a NUL in a JSON body was a 500 there (found by the fuzzing on
+    PostgreSQL), and stored as sent on SQLite. It is refused before any view, on every database alike."""
+    from sanfang.meetings.models import Meeting
+
+    client = Client(HTTP_AUTHORIZATION=fuzz_world.headers["epmc_lead"]["Authorization"])
+    before = Meeting.objects.count()
+    body = {"community": fuzz_world.ids["community"], "date": "2026-12-15", "reason": "临时\x00会议"}
+    response = client.post("/api/v1/meetings/meetings", body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json() == {"detail": "提交的内容中含有无效字符（NUL），没有保存任何内容。"}
+    response = client.post("/api/v1/meetings/meetings", {"x\x00": 1}, content_type="application/json")
+    assert response.status_code == 400 and "NUL" in response.json()["detail"]
+    assert Meeting.objects.count() == before
