@@ -38,8 +38,20 @@ for _model in (Case, Feedback, Handover):
 # Compound boards show their cases (board.cases below) and are cached under the compound's board stamp
 # (publicity/board.py): every change of a case, its events or summonses replaces that stamp in the same transaction.
 stamps.watch(Case, lambda case, kw: [f"board:{case.compound_id}"], "board-Case")
+
+
+def _board_of_case(obj, kw) -> list[str]:
+    """The board stamp of an event's or summons' case: from the case already loaded, else one small query (which
+    also copes with a case deleted before its rows in a cascade)."""
+    if type(obj).case.is_cached(obj):
+        compound_id = obj.case.compound_id
+    else:
+        compound_id = Case.objects.filter(pk=obj.case_id).values_list("compound_id", flat=True).first()
+    return [f"board:{compound_id}"] if compound_id else []
+
+
 for _model in (CaseEvent, Summons):
-    stamps.watch(_model, lambda obj, kw: [f"board:{obj.case.compound_id}"], f"board-{_model.__name__}")
+    stamps.watch(_model, _board_of_case, f"board-{_model.__name__}")
 
 
 @extensions.provides("board.cases")

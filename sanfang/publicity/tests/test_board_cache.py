@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from sanfang.cases import services as cases
-from sanfang.cases.models import CaseClass
+from sanfang.cases.models import Case, CaseClass
 from sanfang.core import stamps
 from sanfang.directory.models import Position
 from sanfang.publicity import board as boards
@@ -86,6 +86,8 @@ def test_issue9_a_case_change_is_on_the_board_at_once(client, scheduled):
     assert case.tracking_no in page(client, w)
     cases.update_progress(actor=w.epmc_lead, case=case, text="已联系电工明日上门")
     assert "已联系电工明日上门" in page(client, w)
+    Case.objects.get(pk=case.pk).delete()  # as the admin would: its events and summonses go with it
+    assert case.tracking_no not in page(client, w)
 
 
 def test_issue9_a_contact_changed_in_the_directory_is_on_every_board_at_once(client, scheduled):
