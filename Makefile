@@ -45,12 +45,12 @@ test: $(VENV)/.installed-test lint
 
 test-browser: $(VENV)/.installed-test
 	$(BIN)/sanfang compilemessages_py --verbosity 0
-	SANFANG_TESTING=1 $(BIN)/python -m pytest -m browser -p no:xdist $(PYTEST_ARGS)
+	SANFANG_GUIDE_CHECK=1 SANFANG_TESTING=1 $(BIN)/python -m pytest -m browser -p no:xdist $(PYTEST_ARGS)
 
 # Refresh the user guide's screenshots (docs/guide/img/) from the current interface; commit the result.
 guide-images: $(VENV)/.installed-test
 	$(BIN)/sanfang compilemessages_py --verbosity 0
-	SANFANG_GUIDE_IMAGES=1 SANFANG_TESTING=1 $(BIN)/python -m pytest -m browser -p no:xdist $(PYTEST_ARGS)
+	SANFANG_GUIDE_IMAGES=1 SANFANG_GUIDE_CHECK=1 SANFANG_TESTING=1 $(BIN)/python -m pytest -m browser -p no:xdist $(PYTEST_ARGS)
 
 $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[test,bench]"

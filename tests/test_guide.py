@@ -1,8 +1,10 @@
 """The user guide (docs/guide/) keeps step with the interface (issue 8, item 4).
 
-Its pictures are taken by the browser tests (`guide_shot`, `ui.picture`; `make guide-images` writes them into
-docs/guide/img/). These checks fail when the guide names a picture that does not exist, when a picture is left in
-docs/guide/img/ that no browser test takes any more, or when a role has no chapter.
+Its pictures are taken by the browser tests (`guide_shot`, `ui.picture`) on every whole browser run (`make
+test-browser`, so in CI), and that run fails when a picture the guide shows was not taken in it
+(tests/browser/conftest.py, pytest_sessionfinish); `make guide-images` is the same run writing them into
+docs/guide/img/. These checks fail when the guide names a picture that does not exist, when a picture is left in
+docs/guide/img/ that no browser test takes any more, when a role has no chapter, or when the run's check is off.
 """
 
 from __future__ import annotations
@@ -90,3 +92,17 @@ def test_guide_pictures_are_phone_sized_pngs_small_enough_to_commit():
         width = int.from_bytes(data[16:20], "big")
         assert width <= 800, f"{image.name} is {width}px wide; take guide pictures on the phone viewport"
         assert len(data) <= 400_000, f"{image.name} is {len(data)} bytes"
+
+
+def test_issue8_every_whole_browser_run_checks_it_took_every_picture_the_guide_shows():
+    from tests.browser import conftest as browser
+
+    # The browser run reads the guide's pictures the same way these checks do.
+    assert browser.guide_pictures() == {Path(t).stem for t in _referenced_images() if t.startswith("img/")}
+    assert browser.missing_guide_pictures(set()) == sorted(browser.guide_pictures())
+    assert browser.missing_guide_pictures(browser.guide_pictures() | {"something-else"}) == []
+    # `make test-browser` (CI) and `make guide-images` both switch the check on.
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    for target in ("test-browser", "guide-images"):
+        recipe = makefile.split(f"\n{target}:", 1)[1].split("\n\n", 1)[0]
+        assert "SANFANG_GUIDE_CHECK=1" in recipe and "-m browser" in recipe, target

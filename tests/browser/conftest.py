@@ -6,6 +6,7 @@ Skipped, with a message, where no Chromium is installed (`make test` on a bare m
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -96,13 +97,25 @@ def shot(page, name: str) -> Path:
     return path
 
 
+# The pictures taken in this run (names without .png): at the end of a whole browser run, every picture the guide
+# shows must be among them (pytest_sessionfinish below), so the guide cannot keep a picture of an old interface.
+TAKEN: set[str] = set()
+IMAGE_REF = re.compile(r"!\[[^\]]*\]\(img/([^)\s]+)\.png\)")
+
+
+def guide_pictures() -> set[str]:
+    """The names of the pictures docs/guide/*.md show (img/<name>.png)."""
+    return {
+        name for md in GUIDE_IMAGES.parent.glob("*.md") for name in IMAGE_REF.findall(md.read_text("utf-8"))
+    }
+
+
 def _guide_shows(name: str) -> bool:
     """Under SANFANG_GUIDE_IMAGES=1, the pictures the guide shows go to docs/guide/img/ (the others, e.g. the
     desktop variants, to var/screenshots/guide/)."""
     if os.environ.get("SANFANG_GUIDE_IMAGES") != "1":
         return False
-    guide = GUIDE_IMAGES.parent
-    return any(f"img/{name}.png" in md.read_text(encoding="utf-8") for md in guide.glob("*.md"))
+    return name in guide_pictures()
 
 
 def guide_shot(page, name: str, *, of=None, full_page: bool = False) -> Path:
@@ -118,7 +131,48 @@ def guide_shot(page, name: str, *, of=None, full_page: bool = False) -> Path:
         of.first.screenshot(path=str(path))
     else:
         page.screenshot(path=str(path), full_page=full_page)
+    TAKEN.add(name)
     return path
+
+
+def _whole_browser_run(session) -> bool:
+    """The check below needs every journey: on when `make test-browser` / `make guide-images` ask for it
+    (SANFANG_GUIDE_CHECK=1), off for a run narrowed by -k or to some files (a developer re-running one test)."""
+    config = session.config
+    if os.environ.get("SANFANG_GUIDE_CHECK") != "1" or config.option.keyword:
+        return False
+    return all(Path(arg.split("::")[0]).resolve() in ROOTS for arg in config.args)
+
+
+ROOTS = {Path(__file__).resolve().parents[2] / d for d in ("", "sanfang", "tests")}
+
+
+def missing_guide_pictures(taken: set[str]) -> list[str]:
+    return sorted(guide_pictures() - taken)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Issue 8.4: a whole browser run takes every picture the user guide shows, from the interface as it is now;
+    a picture the guide shows that no test took in this run fails the run (its journey failed, was skipped, or no
+    longer takes it)."""
+    if not _whole_browser_run(session):
+        return
+    if not TAKEN and CHROMIUM is None:
+        return  # no browser here: every browser test was skipped, with its own message
+    missing = missing_guide_pictures(TAKEN)
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if missing:
+        if reporter:
+            reporter.write_line(
+                "FAILED guide pictures: the user guide shows pictures this run did not take "
+                "(docs/guide/img/): " + ", ".join(f"{m}.png" for m in missing),
+                red=True,
+            )
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    elif reporter:
+        reporter.write_line(
+            f"guide pictures: all {len(guide_pictures())} shown by the guide taken in this run"
+        )
 
 
 def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
