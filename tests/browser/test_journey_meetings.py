@@ -117,7 +117,7 @@ def test_jm4_a_meeting_goes_from_agenda_to_signed_minutes_by_keyboard_and_by_tap
     ui.picture("meetings-minutes", of=page.locator("main"))
     ui.press("保存纪要草稿")
     page.goto(meeting_url + "#resolutions")
-    ui.activate(page.get_by_text("录入议定事项"))
+    ui.activate(page.get_by_text("录入议定事项", exact=True))
     ui.fill(page.get_by_label("议定事项"), "每季度清洗二次供水水箱一次，清洗后三日内公示水质检测报告")
     ui.select(page.get_by_label("责任方"), "物业")
     ui.fill(page.get_by_label("办理期限（工作日）"), "10")

@@ -52,3 +52,28 @@ window.addEventListener("pageshow", () => {  // back to a page kept in memory: u
   });
   document.querySelectorAll(".busy-status").forEach((s) => { s.textContent = ""; });
 });
+
+// Wide tables on a phone scroll sideways in their .table-wrap (sanfang.css). A region that scrolls must be reachable
+// by keyboard and say what it holds (WCAG 2.1.1; axe "scrollable-region-focusable"): while it overflows it gets
+// tabindex=0, role=region and the name of its table (caption, else the heading of its section).
+function sanfangScrollRegions() {
+  document.querySelectorAll(".table-wrap").forEach((wrap) => {
+    const scrolls = wrap.scrollWidth > wrap.clientWidth + 1;
+    if (scrolls && !wrap.hasAttribute("tabindex")) {
+      const caption = wrap.querySelector("caption");
+      const section = wrap.closest("section, article, details, main");
+      const heading = section && section.querySelector("h1, h2, h3, summary");
+      const label = (caption || heading || document.querySelector("h1") || {}).textContent || document.title;
+      wrap.setAttribute("tabindex", "0");
+      wrap.setAttribute("role", "region");
+      wrap.setAttribute("aria-label", label.replace(/\s+/g, " ").trim());
+      wrap.dataset.scrollRegion = "1";
+    } else if (!scrolls && wrap.dataset.scrollRegion) {
+      ["tabindex", "role", "aria-label", "data-scroll-region"].forEach((a) => wrap.removeAttribute(a));
+    }
+  });
+}
+document.addEventListener("DOMContentLoaded", sanfangScrollRegions);
+window.addEventListener("resize", sanfangScrollRegions);
+document.addEventListener("htmx:afterSettle", sanfangScrollRegions);
+document.addEventListener("toggle", sanfangScrollRegions, true);
