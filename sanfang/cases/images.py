@@ -53,8 +53,11 @@ def clean_photo(upload) -> CleanPhoto:
     try:
         with Image.open(io.BytesIO(data)) as img:
             img.load()
-            img = ImageOps.exif_transpose(img)
-            img = img.convert("RGB")
+            # In place where Pillow allows it: each copy of a phone photo is megabytes of a web worker's peak
+            # memory (issue 9).
+            ImageOps.exif_transpose(img, in_place=True)
+            if img.mode != "RGB":
+                img = img.convert("RGB")
             img.thumbnail((MAX_EDGE, MAX_EDGE))
             out = io.BytesIO()
             # Saving without `exif=` drops every metadata block, GPS included.
