@@ -247,8 +247,9 @@ def _parse(col: Column, raw: Any, lookup: dict[str, str] | None = None) -> Any:
     return str(raw).strip()
 
 
-def read_rows(actor, campaign: Campaign, data: bytes) -> ImportResult:
-    """Parse and validate every row without changing anything."""
+def read_rows(actor, campaign: Campaign, data: bytes, progress=None) -> ImportResult:
+    """Parse and validate every row without changing anything. `progress(done, total, stage)` is told how far
+    the check is (a background job's progress page)."""
     result = ImportResult()
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -263,7 +264,10 @@ def read_rows(actor, campaign: Campaign, data: bytes) -> ImportResult:
     lookups = {c.key: c.lookup() for c in COLUMNS if c.kind == "choice"}
     communities: dict[str, Place | None] = {}
     seen_names: dict[tuple[str, str], int] = {}
+    last_row = max((ws.max_row or 0), 1)
     for n, raw_row in enumerate(rows, start=2):
+        if progress is not None:
+            progress(n - 1, last_row - 1, _("正在逐行检查"))
         if raw_row is None or all(v in (None, "") for v in raw_row):
             continue
         row: dict[str, Any] = {"_row": n}
@@ -368,15 +372,27 @@ def _next_code(community: Place, used: set[str]) -> str:
         k += 1
 
 
-def import_surveys(*, actor, campaign: Campaign, data: bytes, submit: bool = False) -> ImportResult:
-    """WN-3: import the rows all together or not at all. Raises ImportRejected (with per-row errors) if any is bad."""
+def import_surveys(
+    *, actor, campaign: Campaign, data: bytes, submit: bool = False, progress=None, before_commit=None
+) -> ImportResult:
+    """WN-3: import the rows all together or not at all. Raises ImportRejected (with per-row errors) if any is bad.
+
+    `progress(done, total, stage)` follows the check of the rows; `before_commit(result)` runs inside the
+    import's transaction after the last row (a background job ends there, so the import and the job's end
+    commit together)."""
     if not campaign.is_open:
         raise DomainError(_("专项整治已经结束，不能再导入。"))
     if not permissions.get_scope(actor).has_role(*permissions.SURVEY_EDITORS) and not actor.is_superuser:
         raise PermissionDenied
-    result = read_rows(actor, campaign, data)
+    result = read_rows(actor, campaign, data, progress=progress)
     if result.errors:
         raise ImportRejected(result.errors)
+    if progress is not None:
+        progress(
+            len(result.rows),
+            len(result.rows),
+            _("检查无误，正在一次性写入全部 %(n)d 行") % {"n": len(result.rows)},
+        )
     used: set[str] = set()
     try:
         with transaction.atomic():
@@ -405,6 +421,8 @@ def import_surveys(*, actor, campaign: Campaign, data: bytes, submit: bool = Fal
                 if submit:
                     survey = services.submit_survey(actor=actor, survey=survey)
                 result.surveys.append(survey)
+            if before_commit is not None:
+                before_commit(result)
     except DomainError as exc:
         raise ImportRejected(
             [_("第 %(row)d 行：%(msg)s") % {"row": row["_row"], "msg": exc.message}]

@@ -10,11 +10,13 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from sanfang.core import job_views, jobs
 from sanfang.core.errors import DomainError
 from sanfang.core.files import serve_upload
 from sanfang.core.lazy import lazy_module
@@ -22,6 +24,7 @@ from sanfang.directory.models import Place, PlaceKind
 from sanfang.directory.scopes import Role, get_scope
 
 from . import forms, permissions, services
+from . import jobs as campaign_jobs
 from .models import (
     Campaign,
     ChecklistItem,
@@ -236,43 +239,50 @@ def place_view(request, pk: int, code: str):
 
 @login_required
 def surveys_xlsx(request, pk: int):
-    """WN-3: the survey table for the county or a street (or community) as .xlsx in the form's layout."""
+    """WN-3: the survey table for the county or a street (or community) as .xlsx in the form's layout, made by
+    the worker (a county's table can be large); POST starts it, GET offers the button."""
     campaign = permissions.get_campaign_for(request.user, pk)
-    code = request.GET.get("place")
-    place = (
-        _place_in(request.user, code, (PlaceKind.STREET, PlaceKind.COMMUNITY)) if code else campaign.county
+    code = request.GET.get("place") or ""
+    place = campaign_jobs.survey_place(request.user, campaign, code)
+    return job_views.start(
+        request,
+        kind="campaigns.surveys_xlsx",
+        title=_("导出小区摸排认定表：%(name)s") % {"name": place.name},
+        params={"campaign": campaign.pk, "place": code},
+        place=place,
+        back_url=reverse("campaigns:place", args=[pk, code])
+        if code
+        else reverse("campaigns:campaign", args=[pk]),
     )
-    qs = (
-        CompoundSurvey.objects.visible_to(request.user)
-        .filter(campaign=campaign, compound__path__startswith=place.path)
-        .select_related("street", "community", "company")
-        .order_by("compound__code")
-    )
-    data = documents.survey_table_xlsx(campaign, qs, place.name)
-    return _file(data, _("小区摸排认定表-%(name)s") % {"name": place.name} + ".xlsx", documents.XLSX)
 
 
 @login_required
 def rollup_docx(request, pk: int):
-    """WN-4: every street's report compiled into one document for the county."""
+    """WN-4: every street's report compiled into one document for the county (made by the worker)."""
     campaign = permissions.get_campaign_for(request.user, pk)
-    scope = get_scope(request.user)
-    if not (scope.is_superuser or scope.has_role(Role.COUNTY, at=campaign.county)):
-        raise PermissionDenied
-    data = documents.rollup_docx(campaign, services.rollup(campaign))
-    return _file(data, _("进展情况汇总-%(name)s") % {"name": campaign.title} + ".docx", documents.DOCX)
+    campaign_jobs.check_rollup(request.user, campaign)
+    return job_views.start(
+        request,
+        kind="campaigns.rollup_docx",
+        title=_("各街道报告汇编：%(name)s") % {"name": campaign.title},
+        params={"campaign": campaign.pk},
+        place=campaign.county,
+        back_url=reverse("campaigns:campaign", args=[pk]),
+    )
 
 
 @login_required
 def rollup_xlsx(request, pk: int):
+    """WN-4: the county roll-up table (made by the worker)."""
     campaign = permissions.get_campaign_for(request.user, pk)
-    scope = get_scope(request.user)
-    if not (scope.is_superuser or scope.has_role(Role.COUNTY, at=campaign.county)):
-        raise PermissionDenied
-    return _file(
-        documents.rollup_xlsx(campaign, services.rollup(campaign)),
-        _("进展汇总-%(name)s") % {"name": campaign.title} + ".xlsx",
-        documents.XLSX,
+    campaign_jobs.check_rollup(request.user, campaign)
+    return job_views.start(
+        request,
+        kind="campaigns.rollup_xlsx",
+        title=_("导出进展汇总表：%(name)s") % {"name": campaign.title},
+        params={"campaign": campaign.pk},
+        place=campaign.county,
+        back_url=reverse("campaigns:campaign", args=[pk]),
     )
 
 
@@ -424,32 +434,33 @@ def survey_scope(request, pk: int):
 
 @login_required
 def survey_import(request, pk: int):
-    """WN-3 bulk import: all rows valid or nothing imported; errors listed per row and column."""
+    """WN-3 bulk import: the file is checked and imported by the worker (all rows valid or nothing imported);
+    the person follows it on the job's page, where the errors are listed per row and column."""
     campaign = permissions.get_campaign_for(request.user, pk)
-    scope = get_scope(request.user)
-    if not (scope.is_superuser or scope.has_role(*permissions.SURVEY_EDITORS)):
-        raise PermissionDenied
+    campaign_jobs.check_import(request.user, campaign)
     form = forms.ImportForm(request.POST or None, request.FILES or None)
-    errors: list[str] = []
     if request.method == "POST" and form.is_valid() and form.cleaned_data["file"].size > imports.MAX_BYTES:
         form.add_error("file", _("文件超过 5 MB，请分批导入。"))
     elif request.method == "POST" and form.is_valid():
-        try:
-            result = imports.import_surveys(
-                actor=request.user,
-                campaign=campaign,
-                data=form.cleaned_data["file"].read(),
-                submit=form.cleaned_data["submit"],
-            )
-        except imports.ImportRejected as exc:
-            errors = exc.errors
-            messages.error(request, exc.message)
-        except DomainError as exc:
-            _fail(request, exc)
+        if not campaign.is_open:
+            form.add_error(None, _("专项整治已经结束，不能再导入。"))
         else:
-            messages.success(request, _("已导入 %(n)d 个小区的摸排认定表。") % {"n": len(result.surveys)})
-            return redirect("campaigns:campaign", pk)
-    return render(request, "campaigns/import.html", {"campaign": campaign, "form": form, "errors": errors})
+            upload = form.cleaned_data["file"]
+            job = jobs.submit(
+                actor=request.user,
+                kind="campaigns.import",
+                title=_("批量导入摸排认定表：%(name)s") % {"name": upload.name[:100]},
+                params={
+                    "campaign": campaign.pk,
+                    "submit": bool(form.cleaned_data["submit"]),
+                    "back": reverse("campaigns:import", args=[pk]),
+                },
+                place=campaign.county,
+                input_data=upload.read(),
+                input_name="import.xlsx",
+            )
+            return redirect(job)
+    return render(request, "campaigns/import.html", {"campaign": campaign, "form": form})
 
 
 @login_required

@@ -14,5 +14,7 @@ class CoreConfig(AppConfig):
 
         autodiscover_modules("sweeps")
         autodiscover_modules("hooks")
+        # Each app's background-job runners (jobs.py: imports, large exports, summaries; see core/jobs.py).
+        autodiscover_modules("jobs")
         # Each app that keeps personal data offers it for export and erasure (see directory/privacy.py).
         autodiscover_modules("privacy")

@@ -252,3 +252,91 @@ class DeadlineMixin(models.Model):
         self.due_on, self.due_estimated = due, due.estimated
 
     DEADLINE_FIELDS = ["due_from", "due_working_days", "due_on", "due_estimated"]
+
+
+def _job_path(instance, filename: str) -> str:
+    import uuid
+
+    return f"jobs/{uuid.uuid4().hex}/{filename}"
+
+
+class Job(models.Model):
+    """A long operation (an import, an export, a generated summary) run by the worker, not by the request.
+
+    The person who asked for it follows it on its progress page (`/jobs/<pk>/`) and only they may see it or
+    download its result. The worker claims a job with a lease (`attempts` is the lease's token); a worker killed
+    mid-way leaves a `running` row whose lease runs out, and `core.jobs.recover` queues it again or fails it
+    with a message, so it is never lost and never finished twice. See core/jobs.py.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("进行中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    kind = models.CharField(_("类型"), max_length=64)
+    title = models.CharField(_("任务"), max_length=200)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("提交人"), on_delete=models.CASCADE, related_name="jobs"
+    )
+    place = models.ForeignKey(
+        "directory.Place",
+        verbose_name=_("范围"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    params = models.JSONField(default=dict, blank=True)
+    language = models.CharField(max_length=10, default="zh-hans")
+    input_file = models.FileField(upload_to=_job_path, blank=True, max_length=300)
+    state = models.CharField(
+        _("状态"), max_length=10, choices=State.choices, default=State.QUEUED, db_index=True
+    )
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    stage = models.CharField(_("当前步骤"), max_length=200, blank=True)
+    message = models.TextField(_("结果说明"), blank=True)
+    error = models.TextField(_("错误"), blank=True)
+    errors = models.JSONField(default=list, blank=True)
+    result_file = models.FileField(upload_to=_job_path, blank=True, max_length=300)
+    result_name = models.CharField(max_length=200, blank=True)
+    result_type = models.CharField(max_length=100, blank=True)
+    result_url = models.CharField(max_length=500, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    enqueued_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("提交时间"), default=timezone.now, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("后台任务")
+        verbose_name_plural = _("后台任务")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["state", "lease_until"]),
+            models.Index(fields=["owner", "created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("core:job", args=[self.pk])
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)
+
+    @property
+    def percent(self) -> int | None:
+        """Whole percent done, or None while the amount of work is not known yet."""
+        if self.state == self.State.DONE:
+            return 100
+        if not self.total:
+            return None
+        return min(100, self.done * 100 // self.total)

@@ -57,3 +57,10 @@ def retry_deliveries(now: dt.datetime) -> int:
     for pk in due:
         send_delivery.enqueue(pk)
     return len(due)
+
+
+@sweep("jobs.recover", "恢复中断的后台任务（导入、导出、总结），清理过期的结果文件")
+def recover_jobs(now: dt.datetime) -> int:
+    from . import jobs
+
+    return jobs.recover(now)

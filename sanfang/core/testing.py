@@ -235,3 +235,30 @@ def make_world() -> World:
         other_resident=make_resident(compound_a2),
         admin=superuser,
     )
+
+
+def run_job(client, url: str, data: dict | None = None):
+    """Request a background job as the client's person (POST `url`), run the worker's step in this process and
+    return `(job, download)`: the finished Job and the response of its result download (None without a file).
+    Fails if the request did not lead to a job page."""
+    from django.urls import resolve
+
+    from . import jobs
+    from .models import Job
+
+    response = client.post(url, data or {})
+    assert response.status_code == 302, (response.status_code, response.content[:500])
+    match = resolve(response["Location"].split("?", 1)[0])
+    assert match.view_name == "core:job", response["Location"]
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    jobs.run_pending()
+    job = Job.objects.get(pk=match.kwargs["pk"])
+    download = None
+    if job.state == Job.State.DONE and job.result_file:
+        from django.urls import reverse
+
+        download = client.get(reverse("core:job-result", args=[job.pk]))
+        assert download.status_code == 200
+        download.data = b"".join(download.streaming_content)
+    return job, download

@@ -62,6 +62,7 @@ def build() -> Objects:
     _appraisal(world, ids)
     _campaigns(world, ids)
     _inbox(world, ids)
+    _jobs(world, ids)
     return objects
 
 
@@ -311,3 +312,20 @@ def _inbox(world: World, ids: dict) -> None:
     from sanfang.core.models import Message
 
     ids["message"] = Message.objects.filter(recipient=world.party_secretary).order_by("pk").first().pk
+
+
+def _jobs(world: World, ids: dict) -> None:
+    """A finished export of the county official's (issue 8.5): only its owner may see it or its file."""
+    from sanfang.core import jobs
+
+    job = jobs.submit(
+        actor=world.county_official,
+        kind="campaigns.rollup_xlsx",
+        title="导出进展汇总表",
+        params={"campaign": ids["campaign"]},
+        place=world.county,
+    )
+    jobs.run(job.pk)
+    job.refresh_from_db()
+    assert job.state == job.State.DONE, job.error
+    ids["job"] = job.pk

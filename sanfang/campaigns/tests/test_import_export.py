@@ -11,6 +11,7 @@ from openpyxl import Workbook, load_workbook
 
 from sanfang.campaigns import documents, imports, services
 from sanfang.campaigns.models import CompoundSurvey, SurveyStatus
+from sanfang.core.testing import run_job
 from sanfang.directory.models import Place
 
 with translation.override("zh-hans"):
@@ -113,15 +114,33 @@ def test_wn3_import_outside_ones_scope_is_refused(world, campaign):
         imports.import_surveys(actor=world.company_head, campaign=campaign, data=_xlsx([_row(world)]))
 
 
-def test_wn3_import_page_lists_the_errors(world, login, campaign):
+def test_issue8_wn3_import_runs_as_a_job_and_its_page_lists_the_errors(world, login, campaign):
+    """Issue 8.5: the import is checked by the worker; the job's page lists every error in Chinese and nothing
+    is imported; a good file is imported by the job and the page links to the campaign."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from sanfang.core.models import Job
+
     client = login(world.street_official)
-    upload = SimpleUploadedFile("s.xlsx", _xlsx([_row(world, 建成年份="abc")]))
-    response = client.post(reverse("campaigns:import", args=[campaign.pk]), {"file": upload})
-    html = response.content.decode()
-    assert response.status_code == 200
-    assert "第 2 行“建成年份”" in html and "未导入任何数据" in html
+    surveys = CompoundSurvey.objects.count()
+    upload = SimpleUploadedFile(
+        "s.xlsx", _xlsx([_row(world), _row(world, 小区名称="二号院", 建成年份="abc")])
+    )
+    job, download = run_job(client, reverse("campaigns:import", args=[campaign.pk]), {"file": upload})
+    assert job.state == Job.State.FAILED and download is None
+    html = client.get(job.get_absolute_url()).content.decode()
+    assert "第 3 行“建成年份”" in html and "未导入任何数据" in html and "重新上传" in html
+    assert CompoundSurvey.objects.count() == surveys
+    assert not job.input_file  # the upload is not kept once the job is over
+
+    upload = SimpleUploadedFile("s.xlsx", _xlsx([_row(world)]))
+    job, _ = run_job(
+        client, reverse("campaigns:import", args=[campaign.pk]), {"file": upload, "submit": "on"}
+    )
+    assert job.state == Job.State.DONE, job.error
+    assert CompoundSurvey.objects.count() == surveys + 1
+    assert job.result_url == reverse("campaigns:campaign", args=[campaign.pk])
+    assert "已导入 1 个小区" in client.get(job.get_absolute_url()).content.decode()
     assert client.get(reverse("campaigns:import-template", args=[campaign.pk])).status_code == 200
 
 
@@ -166,8 +185,10 @@ def test_wn4_county_compiles_every_streets_report_into_one_docx(world, login, ca
         contact_phone="0714-7312001",
     )
     services.submit_report(actor=world.street_official, report=report)
-    response = login(world.county_official).get(reverse("campaigns:rollup-docx", args=[campaign.pk]))
-    text = "\n".join(p.text for p in Document(io.BytesIO(response.content)).paragraphs)
+    _job, download = run_job(
+        login(world.county_official), reverse("campaigns:rollup-docx", args=[campaign.pk])
+    )
+    text = "\n".join(p.text for p in Document(io.BytesIO(download.data)).paragraphs)
     assert "兴国镇基本情况" in text and "未报送：富池镇" in text
     assert (
         login(world.street_official).get(reverse("campaigns:rollup-docx", args=[campaign.pk])).status_code
@@ -193,10 +214,52 @@ def test_wn3_street_view_filters_the_in_scope_set(world, login, campaign, submit
 def test_wn3_a_street_exports_only_its_own_compounds(world, login, campaign, submitted):
     services.start_survey(actor=world.other_street_official, campaign=campaign, compound=world.compound_b1)
     client = login(world.street_official)
-    ws = load_workbook(
-        io.BytesIO(client.get(reverse("campaigns:surveys-xlsx", args=[campaign.pk])).content)
-    ).active
+    _job, download = run_job(client, reverse("campaigns:surveys-xlsx", args=[campaign.pk]))
+    ws = load_workbook(io.BytesIO(download.data)).active
     names = [ws.cell(row=r, column=4).value for r in range(4, ws.max_row + 1)]
     assert names == [submitted.name]
     other = reverse("campaigns:surveys-xlsx", args=[campaign.pk]) + f"?place={world.street_b.code}"
     assert client.get(other).status_code == 404
+    assert client.post(other).status_code == 404
+
+
+def test_issue8_an_import_whose_worker_lost_its_lease_commits_nothing_and_the_import_happens_once(
+    world, campaign, monkeypatch
+):
+    """A worker killed (or stalled past its lease) in the middle of an import: the job is taken over and
+    imported once; the old worker's transaction, if it ever reaches its end, is rolled back."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from sanfang.campaigns import jobs as campaign_jobs
+    from sanfang.core import jobs
+    from sanfang.core.models import Job
+
+    before = CompoundSurvey.objects.count()
+    job = jobs.submit(
+        actor=world.street_official,
+        kind="campaigns.import",
+        title="导入",
+        params={"campaign": campaign.pk},
+        place=campaign.county,
+        input_data=_xlsx([_row(world)]),
+    )
+    stale = jobs.claim(job.pk)
+    stale_ctx = jobs.Context(stale)
+    jobs.recover(timezone.now() + jobs.LEASE + dt.timedelta(seconds=1))
+    assert jobs.run(job.pk) == "done"
+    assert CompoundSurvey.objects.count() == before + 1
+    # The old worker had read the file and checked the rows before its lease ran out; it writes every row and
+    # is stopped at the end of its transaction, which rolls back: no second import, not one audit event.
+    from sanfang.core.models import AuditEvent
+
+    monkeypatch.setattr(jobs, "read_input", lambda job: _xlsx([_row(world)]))
+    monkeypatch.setattr(stale_ctx, "progress", lambda *a, **k: None)
+    events = AuditEvent.objects.count()
+    with pytest.raises(jobs.Interrupted):
+        campaign_jobs.import_surveys(stale, stale_ctx)
+    assert CompoundSurvey.objects.count() == before + 1
+    assert AuditEvent.objects.count() == events
+    job.refresh_from_db()
+    assert job.state == Job.State.DONE and job.attempts == 2

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from sanfang.campaigns import services
+from sanfang.campaigns import documents, services
 from sanfang.campaigns.models import CompoundSurvey, EpmcActivity, SurveyStatus
 from sanfang.core.testing import XSS
 
@@ -199,25 +199,29 @@ def test_wn4_street_fills_and_submits_the_report_page_and_county_reads_it(world,
     assert login(world.rc_member).get(url).status_code == 404
 
 
-def test_wn4_exports_are_real_xlsx_files(world, login, approved):
+def test_issue8_wn4_exports_are_jobs_whose_results_are_real_xlsx_files(world, login, approved):
     from io import BytesIO
 
     from openpyxl import load_workbook
 
+    from sanfang.core.testing import run_job
+
     client = login(world.county_official)
-    response = client.get(reverse("campaigns:surveys-xlsx", args=[approved.campaign_id]))
-    ws = load_workbook(BytesIO(response.content)).active
+    job, download = run_job(client, reverse("campaigns:surveys-xlsx", args=[approved.campaign_id]))
+    ws = load_workbook(BytesIO(download.data)).active
     assert ws["D3"].value == "小区名称"
     assert ws["D4"].value == approved.name
-    response = client.get(reverse("campaigns:rollup-xlsx", args=[approved.campaign_id]))
-    ws = load_workbook(BytesIO(response.content)).active
+    assert job.done == job.total == 1 and "1 个小区" in job.message
+    job, download = run_job(client, reverse("campaigns:rollup-xlsx", args=[approved.campaign_id]))
+    assert download["Content-Type"] == documents.XLSX
+    ws = load_workbook(BytesIO(download.data)).active
     assert ws["A4"].value == "兴国镇" and ws["A6"].value == "合计"
-    assert (
-        login(world.street_official)
-        .get(reverse("campaigns:rollup-xlsx", args=[approved.campaign_id]))
-        .status_code
-        == 403
-    )
+    street = login(world.street_official)
+    url = reverse("campaigns:rollup-xlsx", args=[approved.campaign_id])
+    assert street.get(url).status_code == 403
+    assert street.post(url).status_code == 403
+    # The result is its owner's alone.
+    assert street.get(reverse("core:job-result", args=[job.pk])).status_code == 404
 
 
 def test_wn1_epmc_log_page_records_an_activity(world, login):
