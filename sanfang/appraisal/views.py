@@ -10,11 +10,12 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sanfang.core import ratelimit
+from sanfang.core import job_views, ratelimit
 from sanfang.core.errors import DomainError
 from sanfang.core.files import serve_upload
 from sanfang.directory.models import Organisation, Person, Place, PlaceKind
@@ -643,10 +644,19 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def results_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    """The result table with every score (made by the worker): POST starts it, GET offers the button."""
     rnd = permissions.get_round_for(request.user, pk)
     if not permissions.can_view_results(request.user, rnd):
         raise PermissionDenied
-    return exports.results_xlsx_response(rnd)
+    return job_views.start(
+        request,
+        kind="appraisal.results_xlsx",
+        title=_("导出评议结果表：%(community)s %(year)s 年度")
+        % {"community": rnd.community.name, "year": rnd.year},
+        params={"round": rnd.pk},
+        place=rnd.community,
+        back_url=reverse("appraisal:results", args=[rnd.pk]),
+    )
 
 
 @login_required
@@ -798,8 +808,16 @@ def circulation(request: HttpRequest, street_id: int, year: int) -> HttpResponse
 
 @login_required
 def circulation_docx(request: HttpRequest, street_id: int, year: int) -> HttpResponse:
+    """The street's circulation notice (made by the worker): POST starts it, GET offers the button."""
     street = _street_for(request.user, street_id)
-    return exports.circulation_docx_response(street, year, queries.circulation_groups(street, year))
+    return job_views.start(
+        request,
+        kind="appraisal.circulation_docx",
+        title=_("生成评议结果通报：%(street)s %(year)s 年度") % {"street": street.name, "year": year},
+        params={"street": street.pk, "year": year},
+        place=street,
+        back_url=reverse("appraisal:circulation", args=[street.pk, year]),
+    )
 
 
 @login_required

@@ -9,10 +9,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from sanfang.core import jobs
+from sanfang.core.lazy import lazy_module
 from sanfang.directory.models import Place, PlaceKind
 from sanfang.directory.scopes import Role, get_scope
-
-from sanfang.core.lazy import lazy_module
 
 from . import permissions, services
 from .models import CompoundSurvey

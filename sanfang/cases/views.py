@@ -4,6 +4,7 @@ route's actions, the street's summons view, major matters and the rates overview
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -14,12 +15,13 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
-from sanfang.core import ratelimit
+from sanfang.core import job_views, ratelimit
 from sanfang.core.errors import DomainError
 from sanfang.core.files import serve_upload
 from sanfang.directory.models import Organisation, OrgKind, Place, PlaceKind
@@ -188,17 +190,19 @@ def _filtered(request):
 
 @login_required
 def export_xlsx(request: HttpRequest) -> HttpResponse:
-    """The filtered case list as an .xlsx ledger (no reporter data)."""
+    """The filtered case list as an .xlsx ledger (no reporter data), made by the worker: POST starts it (the
+    filters come in the address), GET offers the button."""
     if not get_scope(request.user).is_staff_member:
         raise PermissionDenied
-    from .documents import case_ledger
-
-    qs = _filtered(request)[0].order_by("-created_at", "-id")[:5000]
-    response = HttpResponse(
-        case_ledger(qs), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    _qs, view, status, case_class, _today = _filtered(request)
+    query = urlencode({"view": view, "status": status, "class": case_class})
+    return job_views.start(
+        request,
+        kind="cases.ledger",
+        title=_("导出问题台账"),
+        params={"view": view, "status": status, "class": case_class},
+        back_url=reverse("cases:triage") + "?" + query,
     )
-    response["Content-Disposition"] = 'attachment; filename="cases.xlsx"'
-    return response
 
 
 @login_required

@@ -7,17 +7,16 @@ calls after its own permission and scope checks: a POST queues the job and goes 
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from . import jobs
+from .files import serve_upload
 from .models import Job
 
 
@@ -108,11 +107,6 @@ def job_result(request: HttpRequest, pk: int) -> HttpResponse:
     job = jobs.get_for(request.user, pk)
     if job.state != Job.State.DONE or not job.result_file:
         raise Http404
-    try:
-        handle = job.result_file.open("rb")
-    except OSError:
-        raise Http404 from None
-    response = FileResponse(handle, content_type=job.result_type or "application/octet-stream")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(job.result_name or 'result')}"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return serve_upload(
+        job.result_file, filename=job.result_name or "result", content_type=job.result_type or None
+    )

@@ -366,3 +366,13 @@ def progress_steps(ctx: Context, total: int):
         ctx.progress(state["n"], total, stage=stage, force=state["n"] >= total)
 
     yield step
+
+
+def counted(items, ctx: Context, total: int, stage: str = ""):
+    """Yield from `items`, telling the job's progress after each (written at most every PROGRESS_EVERY)."""
+    ctx.progress(0, total, stage=stage, force=True)
+    n = 0
+    for n, item in enumerate(items, start=1):
+        yield item
+        ctx.progress(n, total, stage=stage)
+    ctx.progress(n, max(total, n), stage=stage, force=True)

@@ -1612,8 +1612,13 @@ def _summary_narrative(community: Place, f: dict, kind_label: str, start: dt.dat
 
 
 @transaction.atomic
-def generate_summary(*, actor, community: Place, kind: str, year: int, half: int = 1) -> Summary:
-    """JM-6: draft (or refresh the figures of) the half-year or annual summary from the data."""
+def generate_summary(
+    *, actor, community: Place, kind: str, year: int, half: int = 1, before_commit=None
+) -> Summary:
+    """JM-6: draft (or refresh the figures of) the half-year or annual summary from the data.
+
+    `before_commit(summary)` runs inside the transaction at the end (a background job ends there, so the
+    draft and the job's end commit together)."""
     if not permissions.is_office(actor, community):
         raise PermissionDenied
     if kind not in Summary.Kind.values:
@@ -1645,6 +1650,8 @@ def generate_summary(*, actor, community: Place, kind: str, year: int, half: int
         )
         verb = "draft"
     audit.record(actor=actor, verb=f"meetings.summary.{verb}", target=summary, place=community)
+    if before_commit is not None:
+        before_commit(summary)
     return summary
 
 

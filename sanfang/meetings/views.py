@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sanfang.core.errors import DomainError
+from sanfang.core import jobs
+from sanfang.core.errors import DomainError, RuleViolation
 from sanfang.core.files import serve_upload
 from sanfang.core.lazy import lazy_module
 from sanfang.core.models import Message
@@ -829,25 +830,45 @@ def summary_list(request):
         )
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
-            try:
-                s = services.generate_summary(
-                    actor=request.user,
-                    community=data["community"],
-                    kind=data["kind"],
-                    year=data["year"],
-                    half=data.get("half") or 1,
-                )
-            except DomainError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, _("已根据数据生成总结草稿。"))
-                return redirect("meetings:summary", pk=s.pk)
+            # JM-6 drafts count a half-year's or a year's records: the worker makes them (issue 8.5).
+            job = _summary_job(request, data["community"], data["kind"], data["year"], data.get("half") or 1)
+            if job is not None:
+                return redirect(job)
+            form.add_error(None, _("该总结已签发，不能重新生成。"))
     elif request.method == "POST":
         raise PermissionDenied
     page = Paginator(qs.order_by("-period_end", "community__path", "kind", "id"), 30).get_page(
         request.GET.get("page")
     )
     return render(request, "meetings/summaries.html", {"page": page, "form": form})
+
+
+def _summary_job(request, community, kind: str, year: int, half: int):
+    """Queue the draft (or refresh) of a summary as a job for an office member; None if it is already signed."""
+    if not permissions.is_office(request.user, community):
+        raise PermissionDenied
+    start, _end = services.summary_period(kind, year, half)
+    if (
+        Summary.objects.filter(community=community, kind=kind, period_start=start)
+        .exclude(signed_at=None)
+        .exists()
+    ):
+        return None
+    label = Summary.Kind(kind).label if kind in Summary.Kind.values else kind
+    return jobs.submit(
+        actor=request.user,
+        kind="meetings.summary",
+        title=_("生成%(community)s %(year)s 年%(kind)s")
+        % {"community": community.name, "year": year, "kind": label},
+        params={
+            "community": community.pk,
+            "kind": kind,
+            "year": year,
+            "half": half,
+            "back": reverse("meetings:summaries"),
+        },
+        place=community,
+    )
 
 
 @login_required
@@ -911,14 +932,10 @@ def summary_action(request, pk: int, action: str):
             services.submit_summary(actor=request.user, summary=s)
             messages.success(request, _("总结已报送社区党组织。"))
         elif action == "refresh":
-            services.generate_summary(
-                actor=request.user,
-                community=s.community,
-                kind=s.kind,
-                year=s.year,
-                half=1 if s.period_start.month == 1 else 2,
-            )
-            messages.success(request, _("数据已更新。"))
+            job = _summary_job(request, s.community, s.kind, s.year, 1 if s.period_start.month == 1 else 2)
+            if job is None:
+                raise RuleViolation(_("该总结已签发，不能重新生成。"))
+            return redirect(job)
     except DomainError as exc:
         _fail(request, exc)
     return redirect("meetings:summary", pk=pk)

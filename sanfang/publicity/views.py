@@ -10,11 +10,13 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Max, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sanfang.core import job_views
 from sanfang.core.delivery import absolute
 from sanfang.core.errors import DomainError
 from sanfang.directory.models import Place, ServiceContract
@@ -194,27 +196,19 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def status_export(request: HttpRequest) -> HttpResponse:
-    """Every compound's disclosure status in the user's scope, as .xlsx (the office and the street)."""
-    from .exports import status_workbook
+    """Every compound's disclosure status in the user's scope, as .xlsx (the office and the street), made by the
+    worker: POST starts it, GET offers the button."""
+    from . import jobs as publicity_jobs
 
-    scope = get_scope(request.user)
-    roles = (*permissions.EDITOR_ROLES, *permissions.STATUS_ROLES)
-    if not scope.is_superuser and not scope.has_role(*roles):
-        raise Http404
-    items = BoardItem.objects.select_related("compound__parent__parent", "organisation").order_by(
-        "compound__path", "due_on", "id"
+    publicity_jobs.check(request.user)
+    overdue = request.GET.get("overdue") == "1"
+    return job_views.start(
+        request,
+        kind="publicity.status",
+        title=_("导出公示情况（逾期）") if overdue else _("导出公示情况"),
+        params={"overdue": overdue},
+        back_url=reverse("publicity:home") + ("?overdue=1" if overdue else ""),
     )
-    if not scope.is_superuser:
-        items = items.filter(scope.place_q("compound__path", roles=roles))
-    if request.GET.get("overdue") == "1":
-        items = items.overdue()
-    today = timezone.localdate()
-    response = HttpResponse(
-        status_workbook(items, today=today),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="disclosures-{today.isoformat()}.xlsx"'
-    return response
 
 
 @login_required

@@ -96,6 +96,7 @@ def test_ev3_results_invisible_before_close_on_every_page_and_export(world, rnd,
         client = login(person)
         assert client.get(reverse("appraisal:results", args=[rnd.pk])).status_code == 403
         assert client.get(reverse("appraisal:results-xlsx", args=[rnd.pk])).status_code == 403
+        assert client.post(reverse("appraisal:results-xlsx", args=[rnd.pk])).status_code == 403
         assert client.get(reverse("appraisal:public", args=[rnd.pk])).status_code == 404
         assert client.get(reverse("appraisal:approve", args=[rnd.pk])).status_code in (200, 403)
         # admin: ballots are not registered at all
@@ -178,10 +179,12 @@ def test_ev5_street_approval_page_lists_blockers_then_approves_and_circulates(
     assert response.status_code == 302
     circ = client.get(response.url)
     assert circ.status_code == 200 and "物业服务企业" in circ.content.decode()
-    docx = client.get(reverse("appraisal:circulation-docx", args=[world.street_a.pk, 2026]))
-    assert docx.status_code == 200 and docx.content[:2] == b"PK"
-    xlsx = client.get(reverse("appraisal:results-xlsx", args=[published.pk]))
-    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    from sanfang.core.testing import run_job
+
+    _job, docx = run_job(client, reverse("appraisal:circulation-docx", args=[world.street_a.pk, 2026]))
+    assert docx.data[:2] == b"PK"
+    _job, xlsx = run_job(client, reverse("appraisal:results-xlsx", args=[published.pk]))
+    assert xlsx.data[:2] == b"PK"
     assert (
         login(world.party_secretary).get(reverse("appraisal:approve", args=[published.pk])).status_code == 403
     )

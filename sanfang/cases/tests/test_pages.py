@@ -276,13 +276,16 @@ def test_case_ledger_export_is_a_real_xlsx_without_reporter_data(login, world):
         reporter_name=SECRET_NAME,
         reporter_contact=SECRET_PHONE,
     )
-    resp = login(world.epmc_lead).get("/cases/export.xlsx?view=org")
-    assert resp.status_code == 200
-    wb = openpyxl.load_workbook(io.BytesIO(resp.content))
+    from sanfang.core.testing import run_job
+
+    job, resp = run_job(login(world.epmc_lead), "/cases/export.xlsx?view=org")
+    assert job.params["view"] == "org" and job.message == "已导出 1 条问题。"
+    wb = openpyxl.load_workbook(io.BytesIO(resp.data))
     rows = list(wb.active.iter_rows(values_only=True))
     assert rows[0][0] == "受理编号" and len(rows) == 2
     assert SECRET_PHONE not in str(rows) and SECRET_NAME not in str(rows)
     assert login(world.resident).get("/cases/export.xlsx").status_code == 403
+    assert login(world.resident).post("/cases/export.xlsx").status_code == 403
 
 
 def test_my_reports_lists_a_residents_own_cases(login, world):

@@ -212,16 +212,23 @@ def test_jm5_street_overview_for_the_street_only(world, meeting, login):
 def test_jm6_summary_pages(world, meeting, login, frozen):
     office = login(world.epmc_lead)
     assert office.get(reverse("meetings:summaries")).status_code == 200
-    r = office.post(
+    from sanfang.core.testing import run_job
+    from sanfang.meetings.models import Summary
+
+    # Issue 8.5: the draft is made by the worker; the job's page then leads to the summary.
+    job, _ = run_job(
+        office,
         reverse("meetings:summaries"),
         {"community": world.community_a.pk, "kind": "half_year", "year": 2026, "half": 1},
     )
-    assert r.status_code == 302
-    page = office.get(r["Location"])
-    assert page.status_code == 200
-    from sanfang.meetings.models import Summary
-
     s = Summary.objects.get()
+    assert job.state == "done" and job.result_url == reverse("meetings:summary", args=[s.pk])
+    assert office.get(job.result_url).status_code == 200
+    assert office.get(job.get_absolute_url()).content.decode().count(job.result_url) >= 1
+    # Refreshing the figures is a job as well; the version moves on.
+    job, _ = run_job(office, reverse("meetings:summary-action", args=[s.pk, "refresh"]))
+    assert job.state == "done" and Summary.objects.get().version == s.version + 1
+    s.refresh_from_db()
     login(world.party_secretary).post(
         reverse("meetings:summary-action", args=[s.pk, "sign"]), {"version": s.version}
     )
@@ -233,6 +240,10 @@ def test_jm6_summary_pages(world, meeting, login, frozen):
     assert login(world.epmc_lead).get(reverse("meetings:summary-docx", args=[s.pk])).status_code == 200
     assert login(world.other_street_official).get(reverse("meetings:summary", args=[s.pk])).status_code == 404
     assert login(world.company_head).post(reverse("meetings:summaries"), {}).status_code == 403
+    # Signed: a refresh is refused at once, no job is queued.
+    r = login(world.epmc_lead).post(reverse("meetings:summary-action", args=[s.pk, "refresh"]))
+    assert r.status_code == 302 and r["Location"] == reverse("meetings:summary", args=[s.pk])
+    assert Summary.objects.get().version == s.version
 
 
 def test_todos_for_convener_office_and_owner(world, meeting, login, frozen):

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0004_delivery_sending'),
+        ('core', '0005_stamp'),
         ('directory', '0002_person_totp_last_step'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
