@@ -1019,7 +1019,7 @@ API = {
     ),
     "sanfang_meetings_api_add_participant": (
         "pk=meeting",
-        "422 422 422 422 422 422 422 422 422 422 422 422 422 422 422 422 401",
+        "400 403 403 404 403 403 403 400 403 403 403 403 403 404 404 404 401",
     ),
     "sanfang_meetings_api_remove_participant": (
         "pk=meeting pid=participant",
@@ -1207,7 +1207,7 @@ API = {
     ),
     "sanfang_cases_api_review": (
         "pk=case",
-        "422 422 422 422 422 422 422 422 422 422 422 422 422 422 422 422 401",
+        "400 403 403 404 400 403 400 400 403 403 403 404 403 403 403 404 401",
     ),
     "sanfang_cases_api_explain": (
         "pk=case",
