@@ -31,7 +31,7 @@ def test_ev3_a_resident_votes_once_through_the_anonymous_link_by_keyboard_and_by
     ui.sign_in("street")
     ui.follow("年度评议")
     assert_accessible(page, "appraisal index, street")
-    ui.select(page.get_by_label("社区"), "城东社区")
+    ui.select(page.get_by_label("社区", exact=True), "城东社区")
     ui.type_date(page.get_by_label("测评开始（可选）"), today)
     ui.picture("appraisal-open", of=page.locator("section.card").first)
     ui.press("开启")
