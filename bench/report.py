@@ -171,6 +171,7 @@ def write(results: dict, folder: Path) -> str:
             f"Data set built in {t['total']:,.0f} s wall ({', '.join(f'{k} {v} s' for k, v in t.items() if k != 'total')}"
             f"; migrations {build.get('migrate_s')} s before that)"
             + (f", load average {la[0]:.1f} → {la[1]:.1f} while it ran" if la else "")
+            + (" — by an earlier run; this one reused it (`--reuse`)" if build.get("reused") else "")
             + "."
         )
         lines.append("")
