@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from sanfang.core import extensions, nav, stamps, todos
+from sanfang.directory.models import Building, Organisation, Place
 from sanfang.directory.scopes import Role, get_scope
 
-from . import services
+from . import public, services
 from .models import Case, CaseEvent, Feedback, Handover, Invitation, Status, Summons
 
 nav.register(gettext_lazy("问题办理"), "cases:triage", roles=Role.STAFF, order=20)
@@ -52,6 +53,12 @@ def _board_of_case(obj, kw) -> list[str]:
 
 for _model in (CaseEvent, Summons):
     stamps.watch(_model, _board_of_case, f"board-{_model.__name__}")
+
+# The public case page (public.py) also shows names from the directory: the compound, a building, summoned
+# organisations. Their changes replace "board:directory" whether or not the publicity app is installed; the
+# watcher has the same id as publicity's (publicity/hooks.py), so with both apps a change bumps it once.
+for _model in (Place, Building, Organisation):
+    stamps.watch(_model, lambda obj, kw: [public.DIRECTORY_STAMP], f"board-{_model.__name__}")
 
 
 @extensions.provides("board.cases")

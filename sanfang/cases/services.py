@@ -1507,11 +1507,13 @@ def bounce_report(place: Place) -> list[dict]:
     ]
 
 
-def _board_queryset():
+def _board_queryset(today: dt.date | None = None):
     """The cases a board may show (PN-1): classified, and open or closed within the last 180 days."""
     # From the start of a day, so that what a board shows depends on the date alone (it is cached per day).
     since = dt.datetime.combine(
-        timezone.localdate() - dt.timedelta(days=180), dt.time.min, tzinfo=timezone.get_current_timezone()
+        (today or timezone.localdate()) - dt.timedelta(days=180),
+        dt.time.min,
+        tzinfo=timezone.get_current_timezone(),
     )
     return (
         Case.objects.public()
@@ -1552,7 +1554,8 @@ def board_cases(compound: Place) -> list[dict]:
     return [_board_dict(case) for case in qs]
 
 
-def board_case(tracking_no: str) -> tuple[Case, dict] | None:
-    """One case as its compound's board shows it (the public case page), in a bounded number of queries."""
-    case = _board_queryset().select_related("compound").filter(tracking_no=tracking_no).first()
+def board_case(pk: int, *, today: dt.date | None = None) -> tuple[Case, dict] | None:
+    """One case as its compound's board shows it on `today` (the public case page, cases/public.py), in three
+    queries; None when the board does not show it."""
+    case = _board_queryset(today).select_related("compound").filter(pk=pk).first()
     return (case, _board_dict(case)) if case is not None else None

@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
@@ -27,7 +28,7 @@ from sanfang.core.files import serve_upload
 from sanfang.directory.models import Organisation, OrgKind, Place, PlaceKind
 from sanfang.directory.scopes import Role, get_scope
 
-from . import forms, permissions, services
+from . import forms, permissions, public, services
 from .models import (
     STEP_LABELS,
     Case,
@@ -134,12 +135,14 @@ def follow(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def public_case(request: HttpRequest, tracking_no: str) -> HttpResponse:
-    """The board's view of one case (PN-1): no reporter, no contact, no photos."""
-    found = services.board_case(tracking_no)
-    if found is None:
+    """The board's view of one case (PN-1): no reporter, no contact, no photos. Rendered once per state of the
+    case and its board and served from the cache until that changes (public.py, issue 9)."""
+    parts = public.rendered_case(tracking_no)
+    if parts is None:
         raise Http404
-    case, data = found
-    return render(request, "cases/public.html", {"c": data, "compound": case.compound})
+    # The body was rendered by our own template, autoescaped; the title is plain text and escaped by base.html.
+    body = mark_safe(parts["body"])  # noqa: S308
+    return render(request, "cases/public.html", {"title": parts["title"], "body": body})
 
 
 def photo(request: HttpRequest, pk: int) -> HttpResponse:
