@@ -65,24 +65,38 @@ def notify(
             texts[language] = (render(subject, language), render(body, language))
         return texts[language]
 
-    messages: list[Message] = []
+    people = {p.pk: p for p in recipients if p is not None}
+    # Everyone's message in two statements, however many they are (issue 9): who was told under this key
+    # already, then one insert for the others.
+    told = {m.recipient_id: m for m in Message.objects.filter(key=key, recipient_id__in=list(people))}
+    new: list[Message] = []
+    for pk, person in people.items():
+        if pk not in told:
+            subject_text, body_text = texts_in(language_of(person))
+            new.append(
+                Message(
+                    recipient=person,
+                    key=key,
+                    subject=subject_text[:200],
+                    body=body_text,
+                    url=url,
+                    urgent=urgent,
+                )
+            )
+    _insert_once(Message, new, ["recipient", "key"])
+    mine = {**told, **{m.recipient_id: m for m in new}}
+    messages = [mine[pk] for pk in people]
     deliveries: list[Delivery] = []
-    for person in {p.pk: p for p in recipients if p is not None}.values():
-        subject_text, body_text = texts_in(language_of(person))
-        message, created = Message.objects.get_or_create(
-            recipient=person,
-            key=key,
-            defaults={"subject": subject_text[:200], "body": body_text, "url": url, "urgent": urgent},
-        )
-        messages.append(message)
-        if created and email and person.email:
+    for message in new:
+        person = people[message.recipient_id]
+        if email and person.email:
             deliveries.append(
                 _delivery(
                     f"email:{person.pk}:{key}",
                     Delivery.Channel.EMAIL,
                     person.email,
-                    subject_text,
-                    body_text,
+                    message.subject,
+                    message.body,
                     url,
                     message=message,
                 )
@@ -102,19 +116,32 @@ def notify(
                     webhook=hook,
                 )
             )
-    created_ids = [d.pk for d in deliveries if d is not None]
+    sent = set(Delivery.objects.filter(key__in=[d.key for d in deliveries]).values_list("key", flat=True))
+    # One row per key (a truncated key may repeat within the batch; one statement cannot write a row twice).
+    created = list({d.key: d for d in deliveries if d.key not in sent}.values())
+    _insert_once(Delivery, created, ["key"])
+    created_ids = [d.pk for d in created]
     if created_ids:
         transaction.on_commit(lambda: _enqueue(created_ids))
     return messages
 
 
-def _delivery(key, channel, address, subject, body, url, **links) -> Delivery | None:
+def _insert_once(model, rows: list, unique_fields: list[str]) -> None:
+    """Insert the rows in one statement and give each its id. A row that a concurrent transaction inserted
+    meanwhile under the same unique fields is kept as it is (only its key is written again, unchanged); the
+    object then gets that row's id. So a notice is stored once per key even in a race, and a delivery enqueued
+    twice is still sent once (sending.py claims it)."""
+    if rows:
+        model.objects.bulk_create(
+            rows, update_conflicts=True, unique_fields=unique_fields, update_fields=["key"]
+        )
+
+
+def _delivery(key, channel, address, subject, body, url, **links) -> Delivery:
     text = body if not url else f"{body}\n\n{absolute(url)}".strip()
-    delivery, created = Delivery.objects.get_or_create(
-        key=key[:255],
-        defaults={"channel": channel, "address": address, "subject": subject[:200], "body": text, **links},
+    return Delivery(
+        key=key[:255], channel=channel, address=address, subject=subject[:200], body=text, **links
     )
-    return delivery if created else None
 
 
 def absolute(url: str) -> str:

@@ -320,3 +320,31 @@ def test_long_texts_are_cut_to_what_the_robots_accept(
         _notify(world, recipients=[], organisations=[world.rc_a], body="长" * 3000)
     content = robot_server.requests[0]["json"]["text"]["content"]
     assert len(content.encode()) <= 2048 and content.endswith("…")
+
+
+def test_a_notice_to_many_people_is_written_in_the_same_statements_as_to_one(
+    world, django_capture_on_commit_callbacks
+):
+    """Issue 9: who was told already, then one insert of messages and one of e-mails, whatever their number; a
+    person told already under the key keeps their message and gets no second e-mail."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    people = [
+        _with_email(world.rc_member, "rc@example.test"),
+        _with_email(world.epmc_lead, "lead@example.test"),
+        _with_email(world.party_secretary, "party@example.test"),
+    ]
+    first = _notify(world, key="case:1:submitted:1", recipients=people[:1])
+    with django_capture_on_commit_callbacks() as callbacks, CaptureQueriesContext(connection) as ctx:
+        messages = _notify(world, key="case:1:submitted:1", recipients=people)
+    assert len(ctx) == 4  # messages told (1) and inserted (1); e-mails sent (1) and inserted (1)
+    assert [m.recipient for m in messages] == people
+    assert messages[0].pk == first[0].pk and all(m.pk for m in messages)
+    assert Message.objects.filter(key="case:1:submitted:1").count() == 3
+    assert sorted(Delivery.objects.values_list("address", flat=True)) == [
+        "lead@example.test",
+        "party@example.test",
+        "rc@example.test",
+    ]
+    assert len(callbacks) == 1
