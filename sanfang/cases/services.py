@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
@@ -285,8 +285,7 @@ def submit_case(
     if contact and not (contact.replace("-", "").replace(" ", "").isdigit() and 7 <= len(contact) <= 20):
         raise RuleViolation(_("联系电话格式不正确。"), field="reporter_contact")
     cleaned = images.clean_photos(photos)
-    community = compound.community
-    street = compound.street
+    community, street = _community_and_street(compound)
     reporter = None
     if source == Source.RESIDENT and signed_in:
         reporter = actor
@@ -294,7 +293,6 @@ def submit_case(
         reporter = on_behalf_of
     now = timezone.now()
     case = Case(
-        tracking_no=f"tmp-{secrets.token_hex(8)}",  # replaced once the pk is known
         compound=compound,
         community=community,
         street=street,
@@ -313,15 +311,15 @@ def submit_case(
     )
     case.set_deadline(timezone.localdate(now), policy_value(street, "classify"))
     case.response_due_on = case.due_on
-    case.save()
-    case.tracking_no = f"{timezone.localdate(now):%Y%m%d}-{case.pk:05d}"
-    case.save(update_fields=["tracking_no"])
+    _insert_numbered(case)
     with discard_on_error() as saved:  # a full disk on the third photo leaves neither rows nor files
+        rows = []
         for photo in cleaned:
             saved.append(default_storage.save(photo.name, photo.content))
-            CasePhoto.objects.create(
-                case=case, image=saved[-1], width=photo.width, height=photo.height, size=photo.size
+            rows.append(
+                CasePhoto(case=case, image=saved[-1], width=photo.width, height=photo.height, size=photo.size)
             )
+        CasePhoto.objects.bulk_create(rows)
     _event(
         case,
         actor if signed_in else "reporter",
@@ -330,22 +328,62 @@ def submit_case(
         public=True,
         from_status="",
     )
-    office = [
-        _person_of(directory.epmc_lead_for(community)) if community else None,
-        *[p.person for p in _office_positions(community)],
-    ]
-    _tell(office, case, lambda: _("新问题待受理"), "submitted")
+    _tell(_office(community), case, lambda: _("新问题待受理"), "submitted")
     return case
 
 
-def _office_positions(community: Place | None):
+def _community_and_street(compound: Place) -> tuple[Place | None, Place | None]:
+    """The compound's community and street: from the parents loaded with it (the report form reads them in the
+    compound's own query, `select_related("parent__parent")`), else by its path (a query each)."""
+    parent = compound.parent if Place.parent.is_cached(compound) else None
+    if parent is not None and parent.kind == PlaceKind.COMMUNITY and Place.parent.is_cached(parent):
+        street = parent.parent
+        if street is not None and street.kind == PlaceKind.STREET:
+            return parent, street
+    return compound.community, compound.street
+
+
+def _tracking_no(case: Case) -> str:
+    return f"{timezone.localdate(case.created_at):%Y%m%d}-{case.pk:05d}"
+
+
+def _insert_numbered(case: Case) -> None:
+    """Insert a new case with its tracking number, which contains its id. On PostgreSQL the id is drawn from the
+    table's sequence first, so the row is written once; elsewhere the number follows in a second statement of
+    the same transaction. (Insert-then-update was two statements more on every report: the update and the
+    board stamp it replaces again, issue 9.)"""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [Case._meta.db_table])
+            case.pk = cursor.fetchone()[0]
+        case.tracking_no = _tracking_no(case)
+        case.save(force_insert=True)
+        return
+    case.tracking_no = f"tmp-{secrets.token_hex(8)}"  # unique until the id is known
+    case.save(force_insert=True)
+    case.tracking_no = _tracking_no(case)
+    case.save(update_fields=["tracking_no"])
+
+
+def _office(community: Place | None) -> list[Person]:
+    """Who hears of a new case (CS-1): the Residents' Committee member in charge of the EPMC, who runs the joint
+    meeting office (JM-4, as `directory.epmc_lead_for` finds them), and the heads of the Residents' Committee,
+    all in one query."""
     if community is None:
-        return Position.objects.none()
-    return (
+        return []
+    office_kinds = (OrgKind.RESIDENTS_COMMITTEE, OrgKind.EPMC)
+    positions = list(
         Position.objects.current()
-        .filter(organisation__place=community, organisation__kind=OrgKind.RESIDENTS_COMMITTEE, is_head=True)
-        .select_related("person")
-    )
+        .filter(organisation__place=community)
+        .filter(
+            Q(leads_epmc=True, organisation__kind__in=office_kinds)
+            | Q(is_head=True, organisation__kind=OrgKind.RESIDENTS_COMMITTEE)
+        )
+        .select_related("person", "organisation")
+    )  # in Position's own order, so the first lead is the one epmc_lead_for names
+    lead = next((p for p in positions if p.leads_epmc and p.organisation.kind in office_kinds), None)
+    heads = [p for p in positions if p.is_head and p.organisation.kind == OrgKind.RESIDENTS_COMMITTEE]
+    return [p.person for p in ([lead] if lead else []) + heads]
 
 
 # --- classification and routes ----------------------------------------------------------------------------

@@ -25,7 +25,8 @@ from sanfang.cases.models import (
 from sanfang.core.errors import Conflict, RuleViolation
 from sanfang.core.models import AuditEvent, Message
 from sanfang.core.testing import appoint, make_org, make_person
-from sanfang.directory.models import OrgKind
+from sanfang.directory import services as directory
+from sanfang.directory.models import OrgKind, Place
 
 pytestmark = pytest.mark.django_db
 
@@ -63,6 +64,25 @@ def test_cs1_case_belongs_to_compound_community_and_street_and_records_submissio
     assert AuditEvent.objects.for_target(case).filter(verb="case.submit").exists()
     # Classified within 2 working days by default.
     assert case.due_on == dt.date(2026, 3, 11)
+
+
+def test_cs1_a_new_case_is_told_to_the_epmc_lead_and_the_residents_committee_heads(world):
+    """The joint meeting office (JM-4: the EPMC lead `epmc_lead_for` names) and the RC heads hear of a new case;
+    nobody else, and nobody of another community."""
+    rc_head = make_person()
+    appoint(rc_head, world.rc_a, "主任", is_head=True)
+    second_lead = make_person()
+    appoint(second_lead, world.epmc_a, "委员", leads_epmc=True)  # two leads: epmc_lead_for names one of them
+    former = make_person()
+    appoint(former, world.rc_a, "主任", is_head=True, term_end=dt.date(2025, 12, 31))
+    case = _case(world)
+    told = set(Message.objects.filter(key=f"case:{case.pk}:submitted:1").values_list("recipient", flat=True))
+    lead = directory.epmc_lead_for(world.community_a).person
+    assert told == {lead.pk, rc_head.pk}
+    # A compound given without its parents loaded finds its community and street by its path.
+    bare = Place.objects.get(pk=world.compound_a2.pk)
+    other = _case(world, actor=world.other_resident, compound=bare)
+    assert (other.community, other.street) == (world.community_a, world.street_a)
 
 
 def test_cs1_party_org_sees_every_case_of_its_community(world):
