@@ -1,0 +1,115 @@
+"""Photo intake (CS-1, issue 9): what is stored is a re-encoded JPEG, upright, within MAX_EDGE, and carries none of
+the original's metadata — EXIF with GPS, XMP, ICC profile or a comment — whatever the picture's size or format.
+A picture that does not decode in full is refused before anything is stored."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from sanfang.cases import images
+from sanfang.cases.models import Case, CasePhoto
+from sanfang.core.errors import RuleViolation
+
+from .test_pages import _jpeg_with_gps, _report
+
+pytestmark = pytest.mark.django_db
+
+GPS_TEXT = "GPS 30.0N 115.0E 张三家"
+
+
+def _upload(data: bytes, name="p.jpg", content_type="image/jpeg") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, data, content_type=content_type)
+
+
+def _stored(photo: images.CleanPhoto) -> Image.Image:
+    img = Image.open(io.BytesIO(photo.content.read()))
+    img.load()
+    return img
+
+
+def _jpeg(size=(64, 32), **save) -> bytes:
+    img = Image.new("RGB", size, (200, 10, 10))
+    img.paste((10, 10, 200), (0, 0, size[0] // 2, size[1]))  # left half blue: shows which way it turned
+    buf = io.BytesIO()
+    img.save(buf, format="JPEG", **save)
+    return buf.getvalue()
+
+
+def test_a_sideways_phone_photo_is_stored_upright_without_its_exif():
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: the camera was turned; show it rotated 90° clockwise
+    exif[0x8825] = {1: "N", 2: (30.0, 1.0, 2.0), 3: "E", 4: (115.0, 3.0, 4.0)}
+    photo = images.clean_photo(_upload(_jpeg((64, 32), exif=exif)))
+    img = _stored(photo)
+    assert (photo.width, photo.height) == img.size == (32, 64)
+    assert img.getpixel((16, 4))[2] > 150  # the blue left half is now on top
+    assert not img.getexif() and "exif" not in img.info
+
+
+def test_no_comment_xmp_or_icc_profile_of_the_original_is_stored():
+    icc = Image.open(io.BytesIO(_jpeg())).info.get("icc_profile") or b"\0" * 128
+    data = _jpeg(
+        comment=GPS_TEXT.encode(), xmp=f"<x:xmpmeta>{GPS_TEXT}</x:xmpmeta>".encode(), icc_profile=icc
+    )
+    assert GPS_TEXT.encode() in data
+    photo = images.clean_photo(_upload(data))
+    raw = photo.content.read()
+    assert GPS_TEXT.encode() not in raw
+    img = Image.open(io.BytesIO(raw))
+    assert not {"comment", "xmp", "icc_profile", "exif"} & set(img.info)
+
+
+def test_a_gif_comment_does_not_reach_the_stored_jpeg():
+    buf = io.BytesIO()
+    Image.new("P", (20, 20), 3).save(buf, format="GIF", comment=GPS_TEXT.encode())
+    photo = images.clean_photo(_upload(buf.getvalue(), "p.gif", "image/gif"))
+    raw = photo.content.read()
+    assert GPS_TEXT.encode() not in raw
+    assert Image.open(io.BytesIO(raw)).format == "JPEG"
+
+
+@pytest.mark.parametrize(
+    "size, stored",
+    [
+        ((1280, 960), (1280, 960)),  # small enough: as it is
+        ((3264, 2448), (2560, 1920)),  # half would be below Full HD: decoded in full, scaled to MAX_EDGE
+        ((4032, 3024), (2016, 1512)),  # a 12-megapixel phone photo: decoded at half its size
+        ((3024, 4032), (1512, 2016)),
+        ((6000, 4000), (2560, 1707)),  # decoded at half its size, then scaled to MAX_EDGE
+        ((7800, 5000), (1950, 1250)),  # decoded at a quarter
+    ],
+)
+def test_a_large_jpeg_is_stored_between_full_hd_and_the_longest_edge(size, stored):
+    photo = images.clean_photo(_upload(_jpeg(size, quality=30)))
+    img = _stored(photo)
+    assert img.size == (photo.width, photo.height) == stored
+    assert max(img.size) <= images.MAX_EDGE
+    assert max(img.size) >= min(max(size), images.DRAFT_MIN_EDGE)
+
+
+def test_a_transparent_png_is_stored_as_an_rgb_jpeg():
+    buf = io.BytesIO()
+    Image.new("RGBA", (30, 20), (0, 128, 0, 100)).save(buf, format="PNG")
+    img = _stored(images.clean_photo(_upload(buf.getvalue(), "p.png", "image/png")))
+    assert img.format == "JPEG" and img.mode == "RGB" and img.size == (30, 20)
+
+
+def test_a_truncated_photo_is_refused_as_damaged():
+    data = _jpeg((640, 480), quality=95)
+    with pytest.raises(RuleViolation) as refused:
+        images.clean_photo(_upload(data[: len(data) // 2]))
+    assert "损坏" in str(refused.value.message)
+
+
+def test_a_truncated_photo_in_a_report_stores_nothing(client, world, settings):
+    data = _jpeg_with_gps((640, 480))
+    response = _report(client, world, photos=[_upload(data[: len(data) // 2])])
+    assert response.status_code == 200
+    assert "照片文件已损坏" in response.content.decode()
+    assert Case.objects.count() == 0 and CasePhoto.objects.count() == 0
+    media = settings.MEDIA_ROOT
+    assert not any(p.is_file() for p in media.rglob("*")) if media.exists() else True
