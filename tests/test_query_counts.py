@@ -117,18 +117,16 @@ def report_queries(client, compound) -> int:
 
 
 def test_anonymous_report_with_a_photo_is_constant_in_the_number_of_cases(client, city):
-    """Issue 9: the compound with its community and street; the street's deadline; (on PostgreSQL the case's id
-    from its sequence) the case with its number, and its board stamp; the photo; the timeline event and its
-    stamp; the audit event; the office to tell, in one query, and their messages in two (was 22)."""
+    """Issue 9: the compound with its community and street; the street's deadline; the case's id reserved (its
+    sequence) and the case with its number; the photo; the timeline event; the audit event; the office to
+    tell, in one query, and their messages in two (was 22). A new report is on no board yet: no board stamp."""
     compound = city.compounds[0]
     report_queries(client, compound)  # translations, content types and the like are loaded by the first one
     before = report_queries(client, compound)
     assert Message.objects.filter(key__startswith="case:", key__endswith=":submitted:1").count() >= 2
     more_cases(city, 300)
     assert report_queries(client, compound) == before
-    # SQLite has no sequence to draw the id from: the number is written by a second statement, which replaces
-    # the board stamp again.
-    assert before == (12 if connection.vendor == "postgresql" else 13)
+    assert before == 10
 
 
 def test_issue9_staff_case_list_shows_25_rows_with_filters_in_constant_queries(login, city):

@@ -38,12 +38,24 @@ for _model in (Case, Feedback, Handover):
 
 # Compound boards show their cases (board.cases below) and are cached under the compound's board stamp
 # (publicity/board.py): every change of a case, its events or summonses replaces that stamp in the same transaction.
-stamps.watch(Case, lambda case, kw: [f"board:{case.compound_id}"], "board-Case")
+# Except a new report: it is not on any board until it is classified (Case.is_public), and a row that did not
+# exist cannot be on a page cached before, so neither its insert nor its first event (`off_board`, set by
+# services.submit_case in the same transaction) changes a board. Floods of reports do not throw the compound's
+# cached board and case pages away; the classification, an update, replaces the stamp as any change does.
+
+
+def _board_of_new_or_changed_case(case, kw) -> list[str]:
+    return [] if kw.get("created") and not case.is_public else [f"board:{case.compound_id}"]
+
+
+stamps.watch(Case, _board_of_new_or_changed_case, "board-Case")
 
 
 def _board_of_case(obj, kw) -> list[str]:
     """The board stamp of an event's or summons' case: from the case already loaded, else one small query (which
     also copes with a case deleted before its rows in a cascade)."""
+    if kw.get("created") and getattr(obj, "off_board", False):
+        return []
     if type(obj).case.is_cached(obj):
         compound_id = obj.case.compound_id
     else:

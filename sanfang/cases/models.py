@@ -260,6 +260,11 @@ class Case(DeadlineMixin):
         return self.status in OPEN_STATUSES
 
     @property
+    def is_public(self) -> bool:
+        """Whether CaseQuerySet.public() selects it: classified, so boards may list it (PN-1)."""
+        return self.status != Status.NEW and bool(self.case_class)
+
+    @property
     def is_overdue(self) -> bool:
         return bool(self.is_open and self.due_on and self.due_on < timezone.localdate())
 

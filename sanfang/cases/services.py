@@ -162,11 +162,13 @@ def _event(
     public: bool = False,
     from_status: str = "",
     changes: dict | None = None,
+    off_board: bool = False,
 ) -> CaseEvent:
-    """Timeline + audit trail in one (CS-1: every change with who, when and why)."""
+    """Timeline + audit trail in one (CS-1: every change with who, when and why). `off_board`: the case was
+    reported in this very transaction and is on no board yet, so the event changes no board (hooks.py)."""
     person = actor if getattr(actor, "is_authenticated", False) else None
     text = _in_record_language(text) if callable(text) else text
-    event = CaseEvent.objects.create(
+    event = CaseEvent(
         case=case,
         actor=person,
         actor_label=_in_record_language(lambda: _actor_label(actor, case)),
@@ -177,6 +179,8 @@ def _event(
         reason=reason,
         public=public,
     )
+    event.off_board = off_board and not case.is_public
+    event.save(force_insert=True)
     audit.record(
         actor=person,
         verb=f"case.{verb}",
@@ -327,6 +331,7 @@ def submit_case(
         text=lambda: _("收到问题反映（%(source)s）") % {"source": case.get_source_display()},
         public=True,
         from_status="",
+        off_board=True,
     )
     _tell(_office(community), case, lambda: _("新问题待受理"), "submitted")
     return case
@@ -348,21 +353,34 @@ def _tracking_no(case: Case) -> str:
 
 
 def _insert_numbered(case: Case) -> None:
-    """Insert a new case with its tracking number, which contains its id. On PostgreSQL the id is drawn from the
-    table's sequence first, so the row is written once; elsewhere the number follows in a second statement of
-    the same transaction. (Insert-then-update was two statements more on every report: the update and the
-    board stamp it replaces again, issue 9.)"""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [Case._meta.db_table])
-            case.pk = cursor.fetchone()[0]
-        case.tracking_no = _tracking_no(case)
+    """Insert a new case with its tracking number, which contains its id: the id is reserved first, so the row is
+    written once. (Insert-then-update was two statements more on every report, the update replacing the board
+    stamp although a new report is on no board, issue 9.)"""
+    case.pk = _reserve_case_id()
+    if case.pk is None:  # a database without a way to reserve it: the number follows in the same transaction
+        case.tracking_no = f"tmp-{secrets.token_hex(8)}"  # unique until the id is known
         case.save(force_insert=True)
+        case.tracking_no = _tracking_no(case)
+        case.save(update_fields=["tracking_no"])
         return
-    case.tracking_no = f"tmp-{secrets.token_hex(8)}"  # unique until the id is known
-    case.save(force_insert=True)
     case.tracking_no = _tracking_no(case)
-    case.save(update_fields=["tracking_no"])
+    case.save(force_insert=True)
+
+
+def _reserve_case_id() -> int | None:
+    table = Case._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [table])
+            return cursor.fetchone()[0]
+        if connection.vendor == "sqlite":
+            # AUTOINCREMENT keeps the largest id ever given in sqlite_sequence, and the transaction holds the
+            # database's write lock from its start (transaction_mode IMMEDIATE, settings.py): no other writer can
+            # take the next id before this one commits or rolls back.
+            cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+            row = cursor.fetchone()
+            return (row[0] if row else 0) + 1
+    return None
 
 
 def _office(community: Place | None) -> list[Person]:

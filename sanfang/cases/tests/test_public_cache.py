@@ -20,7 +20,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from sanfang.cases import public, services
-from sanfang.cases.models import Case, CaseClass, CaseEvent, Rating
+from sanfang.cases.models import Case, CaseClass, CaseEvent, Rating, Status
+from sanfang.core import stamps
 from sanfang.core.testing import XSS
 
 from .test_pages import SECRET_NAME, SECRET_PHONE, _jpeg_with_gps
@@ -195,3 +196,33 @@ def test_issue9_the_public_case_page_and_the_board_share_their_stamps():
 
     assert public.board_stamp(42) == board.board_stamp(42)
     assert public.DIRECTORY_STAMP == board.DIRECTORY_STAMP
+
+
+def test_issue9_a_new_report_keeps_the_compounds_cached_pages_and_its_classification_replaces_them(
+    client, world
+):
+    """A report is on no board until it is classified: its insert and first event leave the board's stamp alone
+    (a flood of reports does not empty the cache); the classification replaces it in the same transaction."""
+    shown = _reported(world)
+    html = page(client, shown)
+    key = public.board_stamp(world.compound_a1.pk)
+    (before,) = stamps.read(key)
+    new = services.submit_case(
+        actor=None, compound=world.compound_a1, category="other", title="", description="楼道灯坏了一个月"
+    )
+    assert stamps.read(key) == (before,)
+    assert page(client, shown) == html
+    services.classify_case(actor=world.epmc_lead, case=new, case_class=CaseClass.ROUTINE)
+    assert stamps.read(key) != (before,)
+    assert page(client, new)  # public now
+
+
+@pytest.mark.parametrize("case_class", ["", *CaseClass.values])
+@pytest.mark.parametrize("status", Status.values)
+def test_case_is_public_says_what_the_public_queryset_selects(world, case_class, status):
+    case = services.submit_case(
+        actor=None, compound=world.compound_a1, category="other", title="", description="楼道灯坏了一个月"
+    )
+    Case.objects.filter(pk=case.pk).update(status=status, case_class=case_class)
+    case.refresh_from_db()
+    assert case.is_public == Case.objects.public().filter(pk=case.pk).exists()
