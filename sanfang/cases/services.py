@@ -91,7 +91,13 @@ DEADLINE_LABELS = {
 def policy_value(street: Place | None, key: str) -> int:
     """The street's own value for a deadline key, or the default."""
     if street is not None:
-        row = DeadlinePolicy.objects.filter(street=street, key=key).values_list("value", flat=True).first()
+        # One row at most (unique per street and key): no ordering, so no join for the model's default order.
+        row = (
+            DeadlinePolicy.objects.filter(street=street, key=key)
+            .order_by()
+            .values_list("value", flat=True)
+            .first()
+        )
         if row is not None:
             return row
     return DEFAULT_DEADLINES[key]
