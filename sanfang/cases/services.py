@@ -262,7 +262,6 @@ def _person_of(position: Position | None) -> Person | None:
 # --- intake ----------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def submit_case(
     *,
     actor,
@@ -295,34 +294,37 @@ def submit_case(
     if contact and not (contact.replace("-", "").replace(" ", "").isdigit() and 7 <= len(contact) <= 20):
         raise RuleViolation(_("联系电话格式不正确。"), field="reporter_contact")
     cleaned = images.clean_photos(photos)
-    community, street = _community_and_street(compound)
-    reporter = None
-    if source == Source.RESIDENT and signed_in:
-        reporter = actor
-    elif on_behalf_of is not None:
-        reporter = on_behalf_of
-    now = timezone.now()
-    case = Case(
-        compound=compound,
-        community=community,
-        street=street,
-        building=building,
-        unit=unit.strip()[:60],
-        category=category,
-        title=title[:120],
-        description=description,
-        source=source,
-        reporter=reporter,
-        reporter_name=reporter_name.strip()[:60],
-        reporter_contact=contact,
-        entered_by=actor if signed_in else None,
-        created_at=now,
-        updated_at=now,
-    )
-    case.set_deadline(timezone.localdate(now), policy_value(street, "classify"))
-    case.response_due_on = case.due_on
-    _insert_numbered(case)
-    with discard_on_error() as saved:  # a full disk on the third photo leaves neither rows nor files
+    # The transaction starts after the pictures are decoded and re-encoded: that CPU work holds no lock (on SQLite
+    # a transaction takes the database's write lock at its start, transaction_mode IMMEDIATE). Whatever fails in
+    # it, a full disk on the third photo or a later statement, leaves neither rows nor files.
+    with discard_on_error() as saved, transaction.atomic():
+        community, street = _community_and_street(compound)
+        reporter = None
+        if source == Source.RESIDENT and signed_in:
+            reporter = actor
+        elif on_behalf_of is not None:
+            reporter = on_behalf_of
+        now = timezone.now()
+        case = Case(
+            compound=compound,
+            community=community,
+            street=street,
+            building=building,
+            unit=unit.strip()[:60],
+            category=category,
+            title=title[:120],
+            description=description,
+            source=source,
+            reporter=reporter,
+            reporter_name=reporter_name.strip()[:60],
+            reporter_contact=contact,
+            entered_by=actor if signed_in else None,
+            created_at=now,
+            updated_at=now,
+        )
+        case.set_deadline(timezone.localdate(now), policy_value(street, "classify"))
+        case.response_due_on = case.due_on
+        _insert_numbered(case)
         rows = []
         for photo in cleaned:
             saved.append(default_storage.save(photo.name, photo.content))
@@ -330,17 +332,17 @@ def submit_case(
                 CasePhoto(case=case, image=saved[-1], width=photo.width, height=photo.height, size=photo.size)
             )
         CasePhoto.objects.bulk_create(rows)
-    _event(
-        case,
-        actor if signed_in else "reporter",
-        "submit",
-        text=lambda: _("收到问题反映（%(source)s）") % {"source": case.get_source_display()},
-        public=True,
-        from_status="",
-        off_board=True,
-    )
-    _tell(_office(community), case, lambda: _("新问题待受理"), "submitted")
-    return case
+        _event(
+            case,
+            actor if signed_in else "reporter",
+            "submit",
+            text=lambda: _("收到问题反映（%(source)s）") % {"source": case.get_source_display()},
+            public=True,
+            from_status="",
+            off_board=True,
+        )
+        _tell(_office(community), case, lambda: _("新问题待受理"), "submitted")
+        return case
 
 
 def _community_and_street(compound: Place) -> tuple[Place | None, Place | None]:

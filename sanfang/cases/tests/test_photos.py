@@ -113,3 +113,27 @@ def test_a_truncated_photo_in_a_report_stores_nothing(client, world, settings):
     assert Case.objects.count() == 0 and CasePhoto.objects.count() == 0
     media = settings.MEDIA_ROOT
     assert not any(p.is_file() for p in media.rglob("*")) if media.exists() else True
+
+
+def test_a_report_failing_after_its_photos_were_stored_leaves_neither_rows_nor_files(
+    world, settings, monkeypatch
+):
+    """Nothing half-written: the files go with the rolled-back rows, whatever statement failed."""
+    from sanfang.cases import services
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the office lookup failed")
+
+    monkeypatch.setattr(services, "_office", broken)
+    with pytest.raises(RuntimeError):
+        services.submit_case(
+            actor=None,
+            compound=world.compound_a1,
+            category="sanitation",
+            title="",
+            description="垃圾桶满溢三天无人清运",
+            photos=[_upload(_jpeg_with_gps()), _upload(_jpeg_with_gps())],
+        )
+    assert Case.objects.count() == 0 and CasePhoto.objects.count() == 0
+    media = settings.MEDIA_ROOT
+    assert not any(p.is_file() for p in media.rglob("*")) if media.exists() else True
