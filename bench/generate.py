@@ -42,6 +42,7 @@ from sanfang.campaigns.models import (
     SurveyStatus,
 )
 from sanfang.cases.models import Case, CaseClass, CaseEvent, Category, Feedback, Rating, Source, Status, Step
+from sanfang.core import stamps
 from sanfang.directory import demo as directory_demo
 from sanfang.directory.models import (
     Building,
@@ -53,6 +54,7 @@ from sanfang.directory.models import (
     Position,
     ServiceContract,
 )
+from sanfang.directory.scopes import SCOPE_DIRECTORY_STAMP
 from sanfang.meetings.models import AgendaItem, AgendaKind, Meeting, MeetingDocument, Resolution
 from sanfang.publicity import demo as board_demo
 from sanfang.publicity import services as publicity
@@ -908,6 +910,8 @@ def build(
                 w.communities_by_id = {c.pk: c for c in w.communities}
         w.timings[name] = time.monotonic() - t0
         log(f"  {name:<10} {w.timings[name]:7.1f} s")
+    # The directory was bulk-loaded without signals: no person's scope cached before may be served after it.
+    stamps.bump(SCOPE_DIRECTORY_STAMP)
     loader.reset_sequences(
         [
             Place,

@@ -161,9 +161,10 @@ def test_rest_read_of_one_case_does_not_grow_with_its_timeline(login, city):
     for k in range(20):
         case.events.create(verb="progress", text=f"进展 {k}", public=True)
     assert queries(client, f"/api/v1/cases/{case.pk}") == before
-    # session, person, positions, residencies; the case with its compound, people and building; co-handlers,
-    # events, photos, summonses with their organisations (was 11: the case read twice, building and reporter lazily)
-    assert before == 9
+    # session, the person with their scope's stamps (the grants come from the cache); the case with its compound,
+    # people and building; co-handlers, events, photos, summonses with their organisations (was 11: the case read
+    # twice, building and reporter lazily; then 9: positions and residencies on every request)
+    assert before == 7
 
 
 def test_street_overview_is_constant_in_cases_and_communities(login, city):

@@ -23,6 +23,13 @@ def normalise_login(value: str) -> str:
 
 
 class PhoneOrUsernameBackend(ModelBackend):
+    def get_user(self, user_id):
+        """The signed-in person, read with the tokens their cached scope is keyed by (one query, issue 9)."""
+        from .scopes import stamped_person
+
+        person = stamped_person(user_id)
+        return person if person is not None and self.user_can_authenticate(person) else None
+
     def authenticate(self, request, username=None, password=None, **kwargs):
         login = normalise_login(username or kwargs.get("phone") or "")
         if not login or password is None:

@@ -12,6 +12,7 @@ import random
 
 from django.contrib.auth.hashers import make_password
 
+from sanfang.core import stamps
 from sanfang.core.demo import DEMO_PASSWORD, DEMO_PHONE_PREFIX, DemoContext
 
 from .models import (
@@ -26,6 +27,7 @@ from .models import (
     Residency,
     ServiceContract,
 )
+from .scopes import SCOPE_DIRECTORY_STAMP
 
 COUNTY = ("420222", "阳新县")
 # The county's real towns (乡镇) with their administrative-division codes.
@@ -437,6 +439,8 @@ def build(*, scale: str = "small", seed: int = 2022, today: dt.date) -> DemoCont
             for i, p in enumerate(extra_residents)
         ]
     )
+    # bulk_create sends no signals: no scope cached before this load may be served after it (scopes.py).
+    stamps.bump(SCOPE_DIRECTORY_STAMP)
     return DemoContext(county=county, rng=rng, today=today, scale=scale, personas=personas)
 
 

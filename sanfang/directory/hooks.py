@@ -3,10 +3,37 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from sanfang.core import nav, todos
+from sanfang.core import nav, stamps, todos
 
+from .models import Organisation, Person, Place, Position, Residency, ServiceContract
 from .permissions import residencies_to_verify
-from .scopes import Role, get_scope
+from .scopes import SCOPE_DIRECTORY_STAMP, Role, get_scope, person_stamp
+
+# The cached scopes (scopes.py, "The cached scope") are keyed by stamps that change with what the grants are
+# computed from, in the same transaction.
+
+
+def _held_by(obj, kw) -> list[str]:
+    """A position's or residency's own person; every scope when the row may have changed hands (an existing row
+    saved whole, as the admin does, or with `person` among the fields): whom it was taken from is not known."""
+    keys = [person_stamp(obj.person_id)]
+    fields = kw.get("update_fields")
+    saved_whole = "created" in kw and not kw["created"] and fields is None  # post_save of an existing row
+    if saved_whole or "person" in (fields or ()):
+        keys.append(SCOPE_DIRECTORY_STAMP)
+    return keys
+
+
+for _model in (Position, Residency):
+    stamps.watch(_model, _held_by, f"scope-{_model.__name__}")
+for _model in (Organisation, Place, ServiceContract):
+    stamps.watch(_model, lambda obj, kw: [SCOPE_DIRECTORY_STAMP], f"scope-{_model.__name__}")
+# The flags are read with the person's row on every request, never cached; a full save stamps the person anyway.
+stamps.watch(
+    Person,
+    lambda obj, kw: [person_stamp(obj.pk)] if kw.get("update_fields") is None else [],
+    "scope-Person",
+)
 
 nav.register(gettext_lazy("名录"), "directory:places", roles=Role.STAFF, order=80)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -91,12 +91,15 @@ class Place(models.Model):
     def save(self, *args, **kwargs):
         if self.parent_id is None and self.kind != PlaceKind.COUNTY:
             raise ValueError("only a county has no parent")
-        super().save(*args, **kwargs)
-        parent_path = self.parent.path if self.parent_id else "/"
-        path = f"{parent_path}{self.pk}/"
-        if path != self.path:
-            self.path = path
-            Place.objects.filter(pk=self.pk).update(path=path)
+        # One transaction: the save's signals replace the stamps of cached pages and scopes (core/stamps.py) before
+        # the path is written, and no reader may see the new stamps without the new path.
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            parent_path = self.parent.path if self.parent_id else "/"
+            path = f"{parent_path}{self.pk}/"
+            if path != self.path:
+                self.path = path
+                Place.objects.filter(pk=self.pk).update(path=path)
 
     @property
     def ancestor_ids(self) -> list[int]:

@@ -4,18 +4,29 @@ Every app asks the same object: `get_scope(user)` gives a `Scope` whose `place_q
 queryset and whose `has_role(...)` answers role questions at a place. A role is held in an organisation at a
 place (DESIGN.md): a street official's scope is the street's subtree, a property company's is the compounds it
 serves under contracts in force (and the communities they lie in), a resident's is their verified compound.
+
+The grants are kept in the cache per person and day under stamps (core/stamps.py, issue 9): see "The cached
+scope" below.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import OrgKind, Place, Position, Residency, ServiceContract
+from sanfang.core import stamps
+
+from .models import OrgKind, Person, Place, Position, Residency, ServiceContract
 
 
 class Role:
@@ -91,7 +102,8 @@ class Grant:
 
 
 class Scope:
-    """What one person may see and do, computed once per request from their positions and residencies."""
+    """What one person may see and do: their grants, read once per request from the cache (or computed from their
+    positions and residencies); the superuser flag comes from the person's row as loaded for this request."""
 
     def __init__(self, user) -> None:
         self.user = user
@@ -99,38 +111,14 @@ class Scope:
         self.is_superuser = bool(self.is_authenticated and user.is_superuser)
 
     @cached_property
-    def grants(self) -> tuple[Grant, ...]:
+    def _data(self) -> ScopeData:
         if not self.is_authenticated:
-            return ()
-        grants: list[Grant] = []
-        positions = Position.objects.current().filter(person=self.user).select_related("organisation__place")
-        for pos in positions:
-            org = pos.organisation
-            grants.append(
-                Grant(
-                    role=ROLE_BY_ORG_KIND[org.kind],
-                    place_id=org.place_id,
-                    place_path=org.place.path,
-                    place_kind=org.place.kind,
-                    organisation_id=org.pk,
-                    position_id=pos.pk,
-                    is_head=pos.is_head,
-                    leads_epmc=pos.leads_epmc,
-                )
-            )
-        residencies = Residency.objects.filter(
-            person=self.user, status=Residency.Status.VERIFIED
-        ).select_related("compound")
-        for res in residencies:
-            grants.append(
-                Grant(
-                    role=Role.RESIDENT,
-                    place_id=res.compound_id,
-                    place_path=res.compound.path,
-                    place_kind=res.compound.kind,
-                )
-            )
-        return tuple(grants)
+            return (), ()
+        return cached_scope_data(self.user)
+
+    @cached_property
+    def grants(self) -> tuple[Grant, ...]:
+        return self._data[0]
 
     @cached_property
     def roles(self) -> frozenset[str]:
@@ -140,19 +128,10 @@ class Scope:
     def organisation_ids(self) -> frozenset[int]:
         return frozenset(g.organisation_id for g in self.grants if g.organisation_id)
 
-    @cached_property
+    @property
     def _company_compounds(self) -> tuple[tuple[int, str], ...]:
         """(id, path) of the compounds served by the person's property companies under contracts in force."""
-        company_ids = [g.organisation_id for g in self.grants if g.role == Role.PROPERTY_COMPANY]
-        if not company_ids:
-            return ()
-        rows = (
-            ServiceContract.objects.in_force()
-            .filter(company_id__in=company_ids)
-            .values_list("compound_id", "compound__path")
-            .distinct()
-        )
-        return tuple(rows)
+        return self._data[1]
 
     def _grant_paths(self, grant: Grant) -> tuple[list[str], list[str]]:
         """(subtree prefixes, exact paths) a grant reaches."""
@@ -255,6 +234,134 @@ def get_scope(user) -> Scope:
 
 
 def forget_scope(user) -> None:
-    """Drop the cached scope after the person's positions or residencies change."""
-    if user is not None and hasattr(user, "_sanfang_scope"):
-        del user._sanfang_scope
+    """Drop the scope held by this user object after the person's positions or residencies change; the next
+    `get_scope` reads the stamps again, so it never finds the grants of before the change in the cache."""
+    if user is None:
+        return
+    for attr in ("_sanfang_scope", *STAMP_ATTRS):
+        if hasattr(user, attr):
+            delattr(user, attr)
+
+
+# --- The cached scope (issue 9) ---------------------------------------------------------------------------------
+#
+# Computing the grants costs two or three queries per request (positions, residencies, a property company's
+# contracts). They are kept in the cache under the person, the day and two stamps (core/stamps.py), random tokens
+# that model signals replace in the same transaction as the change (directory/hooks.py):
+#
+# - "scope:person:<id>": the person's positions and residencies (a position added, ended or moved; a residency
+#   registered, verified, rejected or removed), and a full save of the person's own row;
+# - "scope:directory": organisations (kind, place), places (paths), property-service contracts, and any position
+#   or residency saved in a way that may have moved it to another person (every field saved, or `person` among
+#   `update_fields`). Writes that bypass signals (the demo and benchmark loaders' bulk_create) bump it too.
+#
+# What is in force depends on the date (Position.objects.current, ServiceContract.objects.in_force): the key holds
+# the day, and the grants are computed for that day. The superuser and active flags are never cached: they are read
+# with the person's row on every request (an inactive person is not signed in at all). The tokens are read before
+# the grants (with the signed-in person's row, `stamped_person`, so a cached scope costs no query of its own), and:
+#
+# - a reader that sees the new tokens also sees the new positions (one transaction committed both);
+# - a reader that read the old tokens and then the new positions stores them under tokens no longer current;
+# - inside a transaction (a service), the tokens are read again in it and nothing is stored: the transaction may
+#   have changed what the grants are computed from and may still roll back.
+
+SCOPE_DIRECTORY_STAMP = "scope:directory"
+STAMP_ATTRS = ("scope_person_token", "scope_directory_token")
+SCOPE_CACHE_SECONDS = getattr(settings, "SCOPE_CACHE_SECONDS", 6 * 3600)
+
+# (grants, (id, path) of the compounds the person's property companies serve)
+ScopeData = tuple[tuple[Grant, ...], tuple[tuple[int, str], ...]]
+
+
+def person_stamp(person_id: int) -> str:
+    return f"scope:person:{person_id}"
+
+
+def stamped_person(pk) -> Person | None:
+    """The person with the tokens of their scope's stamps (`scope_person_token`, `scope_directory_token`) in one
+    plain query: the signed-in person's row, read by the authentication backend on every request."""
+    try:
+        pk = Person._meta.pk.to_python(pk)
+    except ValidationError:
+        return None
+    from sanfang.core.models import Stamp
+
+    q = connection.ops.quote_name
+    person, stamp = q(Person._meta.db_table), q(Stamp._meta.db_table)
+    # Identifiers come from the models' metadata, quoted; every value is a parameter.
+    sql = (
+        f"SELECT p.*, s.{q('token')} AS scope_person_token, d.{q('token')} AS scope_directory_token "  # noqa: S608
+        f"FROM {person} p LEFT JOIN {stamp} s ON s.{q('key')} = %s LEFT JOIN {stamp} d ON d.{q('key')} = %s "
+        f"WHERE p.{q('id')} = %s"
+    )
+    found = list(Person.objects.raw(sql, [person_stamp(pk), SCOPE_DIRECTORY_STAMP, pk]))
+    return found[0] if found else None
+
+
+def _in_transaction() -> bool:
+    """Inside a transaction of the code (a service), not merely the test case's own wrapper."""
+    return any(not block._from_testcase for block in connection.atomic_blocks)
+
+
+def _tokens(user) -> tuple[str, ...]:
+    tokens = tuple(getattr(user, attr, None) for attr in STAMP_ATTRS)
+    if None in tokens or _in_transaction():
+        tokens = stamps.read(person_stamp(user.pk), SCOPE_DIRECTORY_STAMP)
+    return tokens
+
+
+def cached_scope_data(user) -> ScopeData:
+    """The person's grants for today: from the cache under the current stamps, else computed (and kept)."""
+    today = timezone.localdate()
+    key = ":".join(("directory:scope", str(user.pk), today.isoformat(), *_tokens(user)))
+    data = cache.get(key)
+    if data is None:
+        data = compute_scope_data(user.pk, today)
+        if not _in_transaction():
+            cache.set(key, data, SCOPE_CACHE_SECONDS)
+    return data
+
+
+def compute_scope_data(person_id: int, today: dt.date) -> ScopeData:
+    """The grants of the person's positions in force on the day and verified residencies; for a property company
+    the compounds it serves under contracts in force on the day."""
+    grants: list[Grant] = []
+    positions = (
+        Position.objects.current(today).filter(person_id=person_id).select_related("organisation__place")
+    )
+    for pos in positions:
+        org = pos.organisation
+        grants.append(
+            Grant(
+                role=ROLE_BY_ORG_KIND[org.kind],
+                place_id=org.place_id,
+                place_path=org.place.path,
+                place_kind=org.place.kind,
+                organisation_id=org.pk,
+                position_id=pos.pk,
+                is_head=pos.is_head,
+                leads_epmc=pos.leads_epmc,
+            )
+        )
+    residencies = Residency.objects.filter(
+        person_id=person_id, status=Residency.Status.VERIFIED
+    ).select_related("compound")
+    for res in residencies:
+        grants.append(
+            Grant(
+                role=Role.RESIDENT,
+                place_id=res.compound_id,
+                place_path=res.compound.path,
+                place_kind=res.compound.kind,
+            )
+        )
+    company_ids = [g.organisation_id for g in grants if g.role == Role.PROPERTY_COMPANY]
+    compounds: tuple[tuple[int, str], ...] = ()
+    if company_ids:
+        compounds = tuple(
+            ServiceContract.objects.in_force(today)
+            .filter(company_id__in=company_ids)
+            .values_list("compound_id", "compound__path")
+            .distinct()
+        )
+    return tuple(grants), compounds
