@@ -211,6 +211,51 @@ def export_xlsx(request: HttpRequest) -> HttpResponse:
     )
 
 
+# What the list shows of a case (and its compound and handler): the page query reads these columns only.
+TRIAGE_COLUMNS = (
+    "tracking_no",
+    "title",
+    "case_class",
+    "status",
+    "due_on",
+    "created_at",
+    "compound__name",
+    "handler__name",
+)
+
+
+def pk_address(view_name: str):
+    """The address of a view that takes one integer pk, for many pks: reversed once, each pk put in its place
+    (what reverse() gives for it; the converter is `int`)."""
+    marker = "9876543210"
+    head, _marker, tail = reverse(view_name, args=[int(marker)]).rpartition(marker)
+    return lambda pk: f"{head}{int(pk)}{tail}"
+
+
+def _triage_rows(cases, today: dt.date) -> list[dict]:
+    """What each row of the page shows, worked out once per page (issue 9): the labels of the statuses and classes
+    in the reader's language (`get_FOO_display` rebuilt the choices for every row), the case page's address
+    (reversed once), the due date and whether it is overdue. Plain dicts: the template finds a key at its first
+    try, where an attribute of a model instance costs it a failed item lookup first."""
+    status_labels = {value: str(label) for value, label in Status.choices}
+    class_labels = {value: str(label) for value, label in CaseClass.choices}
+    address = pk_address("cases:detail")
+    return [
+        {
+            "url": address(c.pk),
+            "tracking_no": c.tracking_no,
+            "title": c.title,
+            "compound": c.compound.name,
+            "class_label": class_labels.get(c.case_class, c.case_class),
+            "status_label": status_labels.get(c.status, c.status),
+            "handler": c.handler.name if c.handler_id else "",
+            "due": c.due_on.isoformat() if c.due_on else "",
+            "overdue": bool(c.is_open and c.due_on and c.due_on < today),
+        }
+        for c in cases
+    ]
+
+
 @login_required
 def triage(request: HttpRequest) -> HttpResponse:
     """Queues: mine, my organisations', new (to classify), overdue; filters by class and status."""
@@ -218,7 +263,8 @@ def triage(request: HttpRequest) -> HttpResponse:
     if not scope.is_staff_member:
         raise PermissionDenied
     qs, view, status, case_class, today = _filtered(request)
-    page = Paginator(qs.order_by("-created_at", "-id"), STAFF_PAGE_SIZE).get_page(request.GET.get("page"))
+    qs = qs.only(*TRIAGE_COLUMNS).order_by("-created_at", "-id")
+    page = Paginator(qs, STAFF_PAGE_SIZE).get_page(request.GET.get("page"))
     compounds = Place.objects.compounds().filter(
         scope.place_q("path", roles=permissions.THREE_PARTIES_AND_LEAD + (Role.GRID_WORKER,))
     )[:200]
@@ -227,6 +273,7 @@ def triage(request: HttpRequest) -> HttpResponse:
         "cases/triage.html",
         {
             "page": page,
+            "rows": _triage_rows(page.object_list, today),
             "view": view,
             "status": status,
             "case_class": case_class,

@@ -161,6 +161,36 @@ def test_office_triage_list_is_scoped_and_bounded_in_queries(login, world, djang
     assert XSS not in body
 
 
+def test_triage_rows_show_the_class_status_handler_and_overdue_deadline_in_the_readers_language(login, world):
+    """The rows' labels and addresses are worked out once per page (issue 9); what they show is unchanged."""
+    import datetime as dt
+
+    from django.urls import reverse
+    from django.utils import timezone
+    from django.utils.html import escape
+
+    case = services.submit_case(
+        actor=world.resident,
+        compound=world.compound_a1,
+        category="other",
+        title="",
+        description="二号楼水泵坏了",
+    )
+    services.classify_case(actor=world.epmc_lead, case=case, case_class=CaseClass.ROUTINE)
+    case.refresh_from_db()
+    Case.objects.filter(pk=case.pk).update(due_on=timezone.localdate() - dt.timedelta(days=1))
+    client = login(world.epmc_lead)
+    body = client.get("/cases/?view=org").content.decode()
+    row = body[body.index(f'<a href="{reverse("cases:detail", args=[case.pk])}">{case.tracking_no}</a>') :]
+    row = row[: row.index("</tr>")]
+    assert "日常问题" in row and f'<span class="tag">{case.get_status_display()}</span>' in row
+    assert escape(case.handler.name) in row and XSS not in row
+    assert (timezone.localdate() - dt.timedelta(days=1)).isoformat() in row and "逾期" in row
+    client.cookies["django_language"] = "en"
+    body = client.get("/cases/?view=org").content.decode()
+    assert "Routine" in body and "Overdue" in body and "日常问题" not in body
+
+
 def test_residents_and_anonymous_cannot_open_the_triage_list(client, login, world):
     assert client.get("/cases/").status_code == 302
     assert login(world.resident).get("/cases/").status_code == 403
