@@ -129,23 +129,32 @@ class BoardCaseOut(Schema):
     url: str
 
 
-def _list_out(c: Case, today: dt.date) -> CaseListOut:
-    return CaseListOut(
-        id=c.pk,
-        tracking_no=c.tracking_no,
-        compound_code=c.compound.code,
-        compound=c.compound.name,
-        category=c.category,
-        title=c.title,
-        case_class=c.case_class,
-        status=c.status,
-        step=c.step,
-        due_on=c.due_on,
-        overdue=bool(c.is_open and c.due_on and c.due_on < today),
-        handler=c.handler.name if c.handler_id else None,
-        bounce_count=c.bounce_count,
-        created_at=c.created_at,
-    )
+def _list_row(c: Case, today: dt.date) -> dict:
+    """A case as CaseListOut shows it. A dict, not the schema: ninja validates the answer against the schema
+    anyway, and a schema instance would be validated twice (issue 9)."""
+    return {
+        "id": c.pk,
+        "tracking_no": c.tracking_no,
+        "compound_code": c.compound.code,
+        "compound": c.compound.name,
+        "category": c.category,
+        "title": c.title,
+        "case_class": c.case_class,
+        "status": c.status,
+        "step": c.step,
+        "due_on": c.due_on,
+        "overdue": bool(c.is_open and c.due_on and c.due_on < today),
+        "handler": c.handler.name if c.handler_id else None,
+        "bounce_count": c.bounce_count,
+        "created_at": c.created_at,
+    }
+
+
+# What _list_row reads of a case, its compound and its handler: the list's query reads these columns only.
+LIST_COLUMNS = (
+    *("tracking_no", "category", "title", "case_class", "status", "step", "due_on", "bounce_count"),
+    *("created_at", "compound__code", "compound__name", "handler__name"),
+)
 
 
 def _summons_out(s: Summons) -> SummonsOut:
@@ -167,7 +176,7 @@ def _summons_out(s: Summons) -> SummonsOut:
 def _case_out(request, case: Case) -> CaseOut:
     from django.urls import reverse
 
-    base = _list_out(case, timezone.localdate()).dict()
+    base = _list_row(case, timezone.localdate())
     reporter = permissions.reporter_shown_to(request.user, case) or {"name": "", "contact": ""}
     return CaseOut(
         **base,
@@ -207,6 +216,40 @@ def _get(request, pk: int, write: bool = False) -> Case:
         Prefetch("summonses", queryset=Summons.objects.select_related("from_org", "to_org")),
     )
     return permissions.get_case_for(request.user, pk, write=write, qs=detail)
+
+
+def _all_of(model, *related: str) -> list[str]:
+    return [f.name for f in model._meta.concrete_fields] + list(related)
+
+
+def _shown(request, pk: int) -> Case:
+    """The case as `_case_out` shows it: every column of the case, only what is shown (or checked: a compound's
+    path) of the people, places and organisations around it (issue 9: REST read of one case). Not for services,
+    which may read more of them."""
+    from sanfang.directory.models import Person
+
+    from .models import CasePhoto
+
+    detail = (
+        Case.objects.select_related("compound", "handler", "holder", "building", "reporter")
+        .only(
+            *_all_of(Case),
+            *("compound__code", "compound__name", "compound__path", "compound__kind"),
+            *("handler__name", "holder__name", "building__name", "reporter__name", "reporter__phone"),
+        )
+        .prefetch_related(
+            Prefetch("co_handlers", queryset=Person.objects.only("name")),
+            "events",
+            Prefetch("photos", queryset=CasePhoto.objects.only("case")),
+            Prefetch(
+                "summonses",
+                queryset=Summons.objects.select_related("from_org", "to_org").only(
+                    *_all_of(Summons, "from_org__name", "to_org__name")
+                ),
+            ),
+        )
+    )
+    return permissions.get_case_for(request.user, pk, qs=detail)
 
 
 # --- public ------------------------------------------------------------------------------------------------
@@ -336,7 +379,8 @@ def list_cases(
         qs = qs.overdue(today)
     limit = max(1, min(limit, 200))
     offset = max(0, offset)  # a negative offset is no page at all (and no slice Django takes)
-    return [_list_out(c, today) for c in qs.order_by("-created_at", "-id")[offset : offset + limit]]
+    page = qs.only(*LIST_COLUMNS).order_by("-created_at", "-id")[offset : offset + limit]
+    return [_list_row(c, today) for c in page]
 
 
 class StaffCaseIn(Schema):
@@ -361,7 +405,7 @@ def create_case(request, payload: StaffCaseIn):
 
 @router.get("/{int:pk}", response=CaseOut, summary="问题详情与完整办理过程")
 def get_case(request, pk: int):
-    return _case_out(request, _get(request, pk))
+    return _case_out(request, _shown(request, pk))
 
 
 class ClassifyIn(Schema):

@@ -248,3 +248,56 @@ def test_openapi_document_includes_the_cases_routes(client, db):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     assert "/api/v1/cases/report/{code}" in paths
     assert "/api/v1/cases/matters/{pk}/advance" in paths
+
+
+@pytest.mark.parametrize("reader", ["epmc_lead", "street_official", "resident"])
+def test_detail_read_with_only_the_shown_columns_answers_as_the_full_read(
+    login, world, reader, django_assert_num_queries
+):
+    """Issue 9: GET /api/v1/cases/{pk} reads only what it shows of the people, places and organisations around
+    the case; its answer is the one the full read gives (reporter in full, masked or hidden; building and unit,
+    handler, holder, co-handlers, summonses, photos, timeline), in no more queries."""
+    from django.test import RequestFactory
+    from ninja.responses import NinjaJSONEncoder
+
+    from sanfang.cases import api
+    from sanfang.cases.models import CasePhoto, Summons, SummonsLevel
+    from sanfang.core.testing import make_person
+
+    case = services.submit_case(
+        actor=world.resident,
+        compound=world.compound_a1,
+        category="facilities",
+        title="",
+        description="单元楼道灯不亮",
+        building=world.building_a1,
+        unit="2单元",
+    )
+    services.classify_case(actor=world.epmc_lead, case=case, case_class=CaseClass.ROUTINE)
+    case.co_handlers.add(world.oc_member, make_person(name="协办人"))
+    Summons.objects.create(
+        case=case,
+        level=SummonsLevel.STREET,
+        from_org=world.party_org_a,
+        to_org=world.street_office_a,
+        request="请街道协调",
+        due_on=dt.date(2026, 1, 5),
+    )
+    CasePhoto.objects.create(case=case, image="cases/x.jpg", width=4, height=3, size=100)
+    person = getattr(world, reader)
+    client = login(person)
+    client.get(f"/api/v1/cases/{case.pk}")  # the person's scope is computed and kept
+    # session, person; the case with its compound, people and building; co-handlers, events, photos, summonses
+    with django_assert_num_queries(7):
+        response = client.get(f"/api/v1/cases/{case.pk}")
+    assert response.status_code == 200
+    request = RequestFactory().get("/")
+    request.user = type(person).objects.get(pk=person.pk)
+    full = api._case_out(request, api._get(request, case.pk))
+    assert response.json() == json.loads(json.dumps(full.dict(), cls=NinjaJSONEncoder))
+    shown = response.json()
+    assert shown["location"] == "1栋 2单元", shown
+    assert shown["handler"] and shown["holder"] and "协办人" in shown["co_handlers"], shown
+    assert shown["summonses"][0]["to_org"] == world.street_office_a.name and len(shown["photo_urls"]) == 1
+    if reader == "street_official":
+        assert shown["reporter_contact"] and shown["reporter_contact"] != world.resident.phone  # masked
