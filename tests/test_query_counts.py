@@ -144,7 +144,7 @@ def test_issue9_staff_case_list_shows_25_rows_with_filters_in_constant_queries(l
     page = client.get(routine).context["page"]
     assert page.paginator.count > 25
     assert len(page.object_list) == 25
-    assert all(c.case_class == "routine" for c in page.object_list)
+    assert all(c["case_class"] == "routine" for c in page.object_list)
     assert queries(client, routine + "&page=2") == queries(client, routine)
 
 

@@ -30,6 +30,7 @@ from sanfang.directory.scopes import Role, get_scope
 
 from . import forms, permissions, public, services
 from .models import (
+    OPEN_STATUSES,
     STEP_LABELS,
     Case,
     CaseClass,
@@ -211,8 +212,10 @@ def export_xlsx(request: HttpRequest) -> HttpResponse:
     )
 
 
-# What the list shows of a case (and its compound and handler): the page query reads these columns only.
+# What the list shows of a case, its compound and its handler: the page query reads these values only (plain rows,
+# no model instances to build).
 TRIAGE_COLUMNS = (
+    "pk",
     "tracking_no",
     "title",
     "case_class",
@@ -242,15 +245,15 @@ def _triage_rows(cases, today: dt.date) -> list[dict]:
     address = pk_address("cases:detail")
     return [
         {
-            "url": address(c.pk),
-            "tracking_no": c.tracking_no,
-            "title": c.title,
-            "compound": c.compound.name,
-            "class_label": class_labels.get(c.case_class, c.case_class),
-            "status_label": status_labels.get(c.status, c.status),
-            "handler": c.handler.name if c.handler_id else "",
-            "due": c.due_on.isoformat() if c.due_on else "",
-            "overdue": bool(c.is_open and c.due_on and c.due_on < today),
+            "url": address(c["pk"]),
+            "tracking_no": c["tracking_no"],
+            "title": c["title"],
+            "compound": c["compound__name"],
+            "class_label": class_labels.get(c["case_class"], c["case_class"]),
+            "status_label": status_labels.get(c["status"], c["status"]),
+            "handler": c["handler__name"] or "",
+            "due": c["due_on"].isoformat() if c["due_on"] else "",
+            "overdue": bool(c["status"] in OPEN_STATUSES and c["due_on"] and c["due_on"] < today),
         }
         for c in cases
     ]
@@ -263,7 +266,7 @@ def triage(request: HttpRequest) -> HttpResponse:
     if not scope.is_staff_member:
         raise PermissionDenied
     qs, view, status, case_class, today = _filtered(request)
-    qs = qs.only(*TRIAGE_COLUMNS).order_by("-created_at", "-id")
+    qs = qs.values(*TRIAGE_COLUMNS).order_by("-created_at", "-id")
     page = Paginator(qs, STAFF_PAGE_SIZE).get_page(request.GET.get("page"))
     compounds = Place.objects.compounds().filter(
         scope.place_q("path", roles=permissions.THREE_PARTIES_AND_LEAD + (Role.GRID_WORKER,))
