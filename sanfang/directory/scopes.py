@@ -112,7 +112,7 @@ class Scope:
 
     @cached_property
     def _data(self) -> ScopeData:
-        if not self.is_authenticated:
+        if not self.is_authenticated or self.user.pk is None:
             return (), ()
         return cached_scope_data(self.user)
 
