@@ -150,7 +150,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "directory.Person"
 AUTHENTICATION_BACKENDS = ["sanfang.directory.auth.PhoneOrUsernameBackend"]
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    # Argon2id with RFC 9106's parameters for limited memory (64 MiB, not Django's 100): see the module.
+    "sanfang.directory.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 if TESTING:
