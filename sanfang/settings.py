@@ -256,7 +256,12 @@ if os.environ.get("REDIS_URL"):
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
-        }
+        },
+        "pages": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": "pages",
+        },
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 elif PRODUCTION:
@@ -265,10 +270,22 @@ elif PRODUCTION:
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(VAR_DIR / "cache"),
-        }
+        },
+        "pages": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache-pages"),
+            "OPTIONS": {"MAX_ENTRIES": 20000},  # a city's boards, each in both languages and display modes
+        },
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
+    }
+# "pages": rendered public pages kept per state of their data (core/page_cache.py, the boards' parts). There are
+# thousands (every compound's board, per language and display mode), and a file cache that is full deletes a
+# third of its entries at random: in the default cache they would push out the rate-limit counters, and a
+# counter deleted starts again from zero.
 
 # --- Security -------------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

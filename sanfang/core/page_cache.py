@@ -32,7 +32,7 @@ import time
 from collections.abc import Callable
 
 from django.contrib import messages
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
@@ -42,6 +42,7 @@ from django.utils.html import escape
 from django.utils.http import http_date
 
 CSRF, NEXT = b"csrf", b"next"
+CACHE = "pages"  # settings.CACHES: apart from the rate-limit counters in the default cache
 
 
 def shared_visitor(request: HttpRequest) -> bool:
@@ -95,7 +96,8 @@ def respond(
     if not_modified is not response:
         return not_modified
     token = token or get_token(request)  # one masked token per response, as a template render makes
-    entry = cache.get(key)
+    store = caches[CACHE]
+    entry = store.get(key)
     if entry is None:
         chunks, shareable = render(request, template_name, context())
         entry = (chunks, time.time())
@@ -104,7 +106,7 @@ def respond(
             response["Cache-Control"] = "no-store"
             response.content = fill(chunks, request, token)
             return response
-        cache.set(key, entry, timeout)
+        store.set(key, entry, timeout)
     response["Last-Modified"] = http_date(entry[1])
     response.content = fill(entry[0], request, token)
     return response

@@ -12,7 +12,7 @@ import logging
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from sanfang.core import extensions, stamps
+from sanfang.core import extensions, page_cache, stamps
 from sanfang.directory.models import Organisation, OrgKind, Place, PlaceKind, Position, ServiceContract
 
 from . import content as contents
@@ -352,7 +352,7 @@ def rendered_board(compound: Place, *, today: dt.date | None = None) -> dict[str
     """The board's own parts as HTML ("head": title lines, "body": everything below the buttons)."""
     today = today or timezone.localdate()
     key = _key("publicity:board", compound, today)
-    parts = cache.get(key)
+    parts = caches[page_cache.CACHE].get(key)
     if parts is None:
         # interactive: the empty states point at the page's own "report a problem" button (poster and screen: QR).
         ctx = {"board": build_board(compound, today=today), "compound": compound, "interactive": True}
@@ -360,5 +360,5 @@ def rendered_board(compound: Place, *, today: dt.date | None = None) -> dict[str
             "head": render_to_string("publicity/_board_head.html", ctx),
             "body": render_to_string("publicity/_board_body.html", ctx),
         }
-        cache.set(key, parts, BOARD_CACHE_SECONDS)
+        caches[page_cache.CACHE].set(key, parts, BOARD_CACHE_SECONDS)
     return parts

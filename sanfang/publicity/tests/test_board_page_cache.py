@@ -15,12 +15,12 @@ from django.contrib.messages.storage.base import Message
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.db import connection
 from django.middleware.csrf import _unmask_cipher_token
-from django.test import Client
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 
-from sanfang.core import page_cache
+from sanfang.core import page_cache, ratelimit
 from sanfang.directory.models import Place
 from sanfang.publicity import services
 from sanfang.publicity.models import ItemKind
@@ -190,3 +190,32 @@ def test_issue9_a_page_that_uses_the_csp_nonce_is_rendered_for_each_visitor(clie
 def test_issue9_the_board_policy_carries_no_nonce_and_no_inline_allowance(client, scheduled):
     policy = client.get(url(scheduled))["Content-Security-Policy"]
     assert "nonce-" not in policy and "unsafe-inline" not in policy and "script-src 'self'" in policy
+
+
+def test_issue9_board_pages_never_push_the_rate_limit_counters_out_of_the_cache(
+    client, scheduled, tmp_path, rf
+):
+    """Rendered pages are kept in a cache of their own ("pages"): a full file cache deletes a third of its entries,
+    and a rate-limit counter deleted would start again from zero — however many boards are visited."""
+    file_cache = "django.core.cache.backends.filebased.FileBasedCache"
+    small = {"MAX_ENTRIES": 4, "CULL_FREQUENCY": 2}
+    with override_settings(
+        CACHES={
+            "default": {"BACKEND": file_cache, "LOCATION": str(tmp_path / "cache"), "OPTIONS": small},
+            "pages": {"BACKEND": file_cache, "LOCATION": str(tmp_path / "pages"), "OPTIONS": small},
+        }
+    ):
+        for _ in range(3):
+            ratelimit.hit(rf.post("/login/"), "login")
+        counters = sorted((tmp_path / "cache").glob("*.djcache"))
+        w = scheduled
+        for compound in (w.compound_a1, w.compound_a2, w.compound_b1):
+            for language in ("zh-hans", "en"):
+                client.cookies["django_language"] = language
+                for query in ("", "?large=1"):
+                    assert client.get(f"/b/{compound.code}{query}").status_code == 200
+        assert sorted((tmp_path / "cache").glob("*.djcache")) == counters
+        assert len(list((tmp_path / "pages").glob("*.djcache"))) <= 4  # the pages' own cache was culled
+        with pytest.raises(ratelimit.RateLimited):
+            for _ in range(28):
+                ratelimit.hit(rf.post("/login/"), "login")  # 30 a minute: the first three still count
