@@ -41,6 +41,15 @@ def _fresh_rate_limits():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _fresh_page_cache():
+    """Rendered pages (the boards) are kept in a cache of their own: each test starts with none."""
+    from django.core.cache import caches
+
+    caches["pages"].clear()
+    yield
+
+
 @pytest.fixture
 def login(client):
     """login(person) signs the test client in as that person and returns the client."""

@@ -24,6 +24,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -98,13 +99,22 @@ class Server:
         self.port = free_port()
         self.proc: subprocess.Popen | None = None
         self.peak: float = 0.0
+        self._sampling: threading.Event | None = None
 
     def start(self) -> None:
+        from sanfang.core.webserver import gunicorn_argv
+
         VAR.mkdir(parents=True, exist_ok=True)
         self.port = free_port()  # a restarted server's old port may still be held for a moment
         logfile = open(VAR / f"{self.name}.log", "ab")  # noqa: SIM115
-        cmd = [self.python, "-m", "gunicorn", self.app, "--bind", f"127.0.0.1:{self.port}"]
-        cmd += ["--workers", str(self.workers), "--access-logfile", "-", "--timeout", "120"]
+        bind = f"127.0.0.1:{self.port}"
+        # `sanfang serve`'s command line (worker recycling included), with a longer timeout than gunicorn's 30 s
+        # default so that a slow request is measured instead of killed.
+        cmd = [
+            *gunicorn_argv(python=self.python, app=self.app, bind=bind, workers=self.workers),
+            "--timeout",
+            "120",
+        ]
         self.proc = subprocess.Popen(  # noqa: S603 - its own process group, so stop() can end every worker
             cmd, env=self.env, cwd=ROOT, stdout=logfile, stderr=logfile, start_new_session=True
         )
@@ -114,6 +124,7 @@ class Server:
                 conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
                 conn.request("GET", "/favicon-probe")
                 conn.getresponse().read()
+                self._sample_peaks()
                 return
             except OSError:
                 time.sleep(0.3)
@@ -122,6 +133,9 @@ class Server:
     def stop(self) -> None:
         """Quick shutdown (gunicorn's SIGQUIT: workers stop at once, requests in flight are dropped), then
         SIGKILL to whatever of the process group is left, so no worker keeps the port or the CPU."""
+        if self._sampling is not None:
+            self._sampling.set()
+            self._sampling = None
         if self.proc is not None:
             self.worker_peak_mb()
             self.proc.send_signal(signal.SIGQUIT)
@@ -143,10 +157,23 @@ class Server:
         return self
 
     def worker_peak_mb(self) -> float:
-        if self.proc is None:
+        proc = self.proc
+        if proc is None:
             return self.peak
-        self.peak = max([self.peak, *(peak_rss_mb(p) for p in children(self.proc.pid))])
+        self.peak = max([self.peak, *(peak_rss_mb(p) for p in children(proc.pid))])
         return self.peak
+
+    def _sample_peaks(self, every: float = 1.0) -> None:
+        """Read the workers' peaks every second while the server runs: gunicorn replaces a worker after its
+        `--max-requests`, and a replaced worker's peak would otherwise never be seen."""
+        stop = self._sampling = threading.Event()
+
+        def sample() -> None:
+            while not stop.wait(every):
+                with contextlib.suppress(OSError, ValueError):
+                    self.worker_peak_mb()
+
+        threading.Thread(target=sample, name=f"{self.name}-peaks", daemon=True).start()
 
     def __exit__(self, *exc) -> None:
         self.stop()

@@ -229,3 +229,25 @@ def test_issue10_nginx_never_serves_the_private_media_directory():
     roots = re.findall(r"^\s*(?:root|alias)\s+([^;]+);", directives, re.M)
     assert roots and all(not r.rstrip("/").startswith(env["SANFANG_VAR_DIR"] + "/media") for r in roots)
     assert all(r.rstrip("/") != env["SANFANG_VAR_DIR"] for r in roots)
+
+
+def test_issue9_sanfang_serve_recycles_workers_as_the_production_config_does(monkeypatch, settings):
+    """`sanfang serve` (and the benchmark, which serves with its command line) replaces a worker after about
+    2,000 requests, as deploy/gunicorn.conf.py does: a worker that grew cannot keep its size for ever."""
+    from gunicorn.config import Config
+
+    from sanfang.core.management.commands import serve
+
+    ran = []
+    monkeypatch.setattr(serve.subprocess, "run", lambda cmd, **kw: ran.append(cmd))
+    settings.PRODUCTION = True
+    serve.Command().handle(host="127.0.0.1", port="8000", with_worker=False, workers=3)
+    [argv] = ran
+    assert argv[1:4] == ["-m", "gunicorn", "sanfang.wsgi:application"]
+    parsed = Config().parser().parse_args(argv[3:])  # gunicorn accepts every option
+    config = runpy.run_path(str(DEPLOY / "gunicorn.conf.py"))
+    assert (parsed.max_requests, parsed.max_requests_jitter) == (
+        config["max_requests"],
+        config["max_requests_jitter"],
+    )
+    assert parsed.max_requests_jitter > 0 and parsed.workers == 3 and parsed.bind == ["127.0.0.1:8000"]

@@ -11,7 +11,7 @@ import random
 
 import pytest
 from django.apps import apps
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -58,6 +58,7 @@ def uncached(client, path: str) -> int:
     """Queries of a request whose page is not in the cache (the board is cached under its stamps)."""
     client.get(path)
     cache.clear()
+    caches["pages"].clear()
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(path)
     assert response.status_code == 200, path

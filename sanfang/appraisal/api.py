@@ -562,14 +562,16 @@ def ballot_questions(request, token: str):
         raise Http404
     criteria = list(participant.round.standard.criteria.all())
     weights = scoring.effective_weights(criteria)
+    form = services.ballot_form(participant.round)
+    indicators = services.indicators_of_round(participant.round, [block["subject"] for block in form])
     return [
         BallotQuestion(
             subject_id=block["subject"].pk,
             organisation=block["subject"].organisation.name,
             criteria=[_criterion_out(c, weights) for c in block["criteria"]],
-            indicators=services.indicators_for(block["subject"]),
+            indicators=indicators[block["subject"].pk],
         )
-        for block in services.ballot_form(participant.round)
+        for block in form
     ]
 
 

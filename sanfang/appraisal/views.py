@@ -501,8 +501,9 @@ def _answers_from_post(post) -> dict:
 
 def _ballot_context(rnd: Round, answers: dict) -> dict:
     form = services.ballot_form(rnd)
+    indicators = services.indicators_of_round(rnd, [block["subject"] for block in form])
     for block in form:
-        block["indicators"] = services.indicators_for(block["subject"])
+        block["indicators"] = indicators[block["subject"].pk]
         given = answers.get(str(block["subject"].pk), {})
         block["rows"] = [{"c": c, "value": given.get(str(c.pk), "")} for c in block["criteria"]]
     return {"round": rnd, "form": form, "levels": Level.choices}

@@ -78,7 +78,27 @@ def bulletin_indicators(subject, community, year: int):
     )
     if community is not None:
         rows = rows.filter(bulletin__community=community)
-    pairs = list(rows.values_list("acknowledged_at", "bulletin__ack_due_at"))
+    return _ack_indicators(list(rows.values_list("acknowledged_at", "bulletin__ack_due_at")))
+
+
+@extensions.batch_of(bulletin_indicators)
+def bulletin_indicators_each(subjects, community, year: int):
+    """`bulletin_indicators` of every subject of a round in one query."""
+    rows = BulletinRecipient.objects.filter(
+        organisation__in=subjects,
+        bulletin__urgency=Urgency.URGENT,
+        bulletin__ack_due_at__isnull=False,
+        bulletin__sent_at__year=year,
+    )
+    if community is not None:
+        rows = rows.filter(bulletin__community=community)
+    pairs: dict[int, list] = {s.pk: [] for s in subjects}
+    for org_id, ack, due in rows.values_list("organisation_id", "acknowledged_at", "bulletin__ack_due_at"):
+        pairs[org_id].append((ack, due))
+    return {pk: _ack_indicators(found) for pk, found in pairs.items()}
+
+
+def _ack_indicators(pairs: list) -> list:
     if not pairs:
         return []
     in_time = sum(1 for ack, due in pairs if ack is not None and ack <= due)

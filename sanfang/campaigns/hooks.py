@@ -108,7 +108,7 @@ def campaign_indicators(subject, community, year: int) -> list:
     from sanfang.core.extensions import Indicator
     from sanfang.directory.models import OrgKind
 
-    from .models import EpmcActivity, Problem
+    from .models import Problem
 
     if subject.kind == OrgKind.PROPERTY_COMPANY:
         problems = Problem.objects.filter(
@@ -126,18 +126,75 @@ def campaign_indicators(subject, community, year: int) -> list:
             )
         ]
     if subject.kind == OrgKind.RESIDENTS_COMMITTEE:
-        months = (
-            EpmcActivity.objects.filter(community=community, date__year=year).dates("date", "month").count()
-        )
-        today = timezone.localdate()
-        elapsed = 12 if year < today.year else (today.month if year == today.year else 0)
-        return [
-            Indicator(
-                "campaigns.epmc_active_months",
-                _("环境和物业管理委员会有活动的月份"),
-                months,
-                elapsed,
-                source="campaigns",
-            )
-        ]
+        return [_epmc_months_indicator(community, year)]
     return []
+
+
+@extensions.batch_of(campaign_indicators)
+def campaign_indicators_each(subjects, community, year: int) -> dict:
+    """`campaign_indicators` of every subject of a round: the companies' problems counted per owner in one
+    query, the community's EPMC months once."""
+    from django.db.models import Count, F, Q
+
+    from sanfang.core.extensions import Indicator
+    from sanfang.directory.models import OrgKind
+
+    from .models import Problem
+
+    companies = [s for s in subjects if s.kind == OrgKind.PROPERTY_COMPANY]
+    counts = {}
+    if companies:
+        counts = {
+            row["owner_id"]: row
+            for row in Problem.objects.filter(
+                owner__in=companies,
+                due_on__year=year,
+                investigation__survey__compound__path__startswith=community.path,
+            )
+            .values("owner_id")
+            .annotate(
+                due=Count("id", filter=Q(due_on__lt=timezone.localdate())),
+                on_time=Count(
+                    "id", filter=Q(rectified_at__isnull=False) & Q(rectified_at__date__lte=F("due_on"))
+                ),
+            )
+            .order_by()
+        }
+    months = None
+    out = {}
+    for subject in subjects:
+        if subject.kind == OrgKind.PROPERTY_COMPANY:
+            row = counts.get(subject.pk, {"due": 0, "on_time": 0})
+            out[subject.pk] = [
+                Indicator(
+                    "campaigns.rectified_on_time",
+                    _("专项整治问题按期整改"),
+                    row["on_time"],
+                    row["due"],
+                    source="campaigns",
+                )
+            ]
+        elif subject.kind == OrgKind.RESIDENTS_COMMITTEE:
+            months = months or _epmc_months_indicator(community, year)
+            out[subject.pk] = [months]
+        else:
+            out[subject.pk] = []
+    return out
+
+
+def _epmc_months_indicator(community, year: int):
+    """The months of the year with EPMC activity in the community, of the months elapsed (WN-3)."""
+    from sanfang.core.extensions import Indicator
+
+    from .models import EpmcActivity
+
+    months = EpmcActivity.objects.filter(community=community, date__year=year).dates("date", "month").count()
+    today = timezone.localdate()
+    elapsed = 12 if year < today.year else (today.month if year == today.year else 0)
+    return Indicator(
+        "campaigns.epmc_active_months",
+        _("环境和物业管理委员会有活动的月份"),
+        months,
+        elapsed,
+        source="campaigns",
+    )

@@ -89,7 +89,19 @@ def indicators(subject, community, year):
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     # The round is per community: a company serving several communities answers here for this one's cases.
     qs = services.cases_of_subject(subject, start, end).filter(compound__path__startswith=community.path)
-    r = services.rates(qs)
+    return _rate_indicators(services.rates(qs))
+
+
+@extensions.batch_of(indicators)
+def indicators_each(subjects, community, year):
+    """`indicators` of every subject of a round in two queries: the community's cases of the year counted per
+    compound, and the companies' contracts; each subject adds up the compounds it answers for."""
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    rates = services.rates_of_subjects(subjects, community, start, end)
+    return {org.pk: _rate_indicators(rates[org.pk]) for org in subjects}
+
+
+def _rate_indicators(r: services.Rates) -> list:
     return [
         extensions.Indicator("cases.response", _("问题响应率"), r.responded_in_time, r.received, "cases"),
         extensions.Indicator("cases.resolution", _("问题解决率"), r.resolved, r.received, "cases"),

@@ -15,13 +15,13 @@ Nothing private is cached here: the reporter, their contact, photos and non-publ
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from sanfang.core import stamps
+from sanfang.core import page_cache, stamps
 from sanfang.core.models import Stamp
 
 from . import services
@@ -68,7 +68,7 @@ def rendered_case(tracking_no: str) -> dict[str, str] | None:
         ["cases:public", str(case_id), get_language() or "", timezone.get_current_timezone_name()]
         + [today.isoformat(), *tokens]
     )
-    parts = cache.get(key)
+    parts = caches[page_cache.CACHE].get(key)
     if parts is None:
         shown = services.board_case(case_id, today=today)
         if shown is None:
@@ -79,5 +79,5 @@ def rendered_case(tracking_no: str) -> dict[str, str] | None:
                 "title": data["title"],
                 "body": render_to_string("cases/_public_body.html", {"c": data, "compound": case.compound}),
             }
-        cache.set(key, parts, CACHE_SECONDS)
+        caches[page_cache.CACHE].set(key, parts, CACHE_SECONDS)
     return parts or None

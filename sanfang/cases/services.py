@@ -1558,6 +1558,38 @@ def cases_of_subject(org: Organisation, start: dt.date, end: dt.date) -> QuerySe
     return qs.filter(compound__path__startswith=org.place.path)
 
 
+def rates_of_subjects(orgs: list[Organisation], community: Place, start: dt.date, end: dt.date) -> dict:
+    """`rates(cases_of_subject(org, start, end))` within the community for each organisation, keyed by its id,
+    in two queries: the community's cases counted per compound (every count adds up over compounds), and the
+    companies' contracts over the period."""
+    from sanfang.directory.models import ServiceContract
+
+    cases = Case.objects.filter(
+        created_at__date__gte=start, created_at__date__lte=end, compound__path__startswith=community.path
+    )
+    rows = _rated(cases).values("compound_id", "compound__path").annotate(**_rates_aggregates())
+    by_compound = {(row.pop("compound_id"), row.pop("compound__path")): row for row in rows}
+    companies = [o.pk for o in orgs if o.kind == OrgKind.PROPERTY_COMPANY]
+    served: dict[int, set[int]] = {pk: set() for pk in companies}
+    for company_id, compound_id in (
+        ServiceContract.objects.filter(company_id__in=companies, start__lte=end)
+        .filter(Q(end__isnull=True) | Q(end__gte=start))
+        .values_list("company_id", "compound_id")
+    ):
+        served[company_id].add(compound_id)
+    paths = dict(Place.objects.filter(pk__in={o.place_id for o in orgs}).values_list("pk", "path"))
+    out = {}
+    for org in orgs:
+        if org.kind == OrgKind.PROPERTY_COMPANY:
+            counted = [row for (cid, _path), row in by_compound.items() if cid in served[org.pk]]
+        else:
+            counted = [
+                row for (_cid, path), row in by_compound.items() if path.startswith(paths[org.place_id])
+            ]
+        out[org.pk] = Rates(**{name: sum(row[name] for row in counted) for name in _rates_aggregates()})
+    return out
+
+
 def bounce_report(place: Place) -> list[dict]:
     """CS-5: how often each organisation handed a case back (bounces), within a place."""
     rows = Counter(

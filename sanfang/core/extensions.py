@@ -17,7 +17,10 @@ Documented points (add yours here, with the shape it returns):
   tracking_no, category, case_class, case_class_label, status, status_label, title, summary (no personal
   data), solution, reported_to, reply, progress (list of {"at", "text"}), opened_at, updated_at, url.
 - "indicators" (subject: Organisation, community: Place, year: int) -> list[Indicator]: objective
-  indicators for the annual appraisal (EV-4); see `Indicator` below.
+  indicators for the annual appraisal (EV-4); see `Indicator` below. Closing a round asks for every subject
+  at once (`collect_each`): a provider may register a batched form with `batch_of` —
+  (subjects: list[Organisation], community, year) -> {organisation id: list[Indicator]}, the same values in
+  a few grouped queries — which its app's tests prove equal to the per-subject provider.
 - "major_matter.status" (compound: Place, kind: str) -> dict | None: the early-intervention gate (CS-7) for
   fund_use / company_change / fee_change: {"id", "kind", "title", "status", "gate_open": bool, "url"}.
 - "agenda.propose" (actor, community: Place, kind: str, title: str, description: str, source) -> object:
@@ -43,6 +46,7 @@ from dataclasses import dataclass
 from typing import Any
 
 _PROVIDERS: dict[str, list[Callable[..., Any]]] = defaultdict(list)
+_BATCHES: dict[Callable[..., Any], Callable[..., Any]] = {}
 
 
 def provides(point: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -63,6 +67,36 @@ def collect(point: str, *args: Any, **kwargs: Any) -> list[Any]:
             out.extend(result)
         elif result is not None:
             out.append(result)
+    return out
+
+
+def batch_of(provider: Callable[..., Any]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register `func(subjects, *args) -> {subject.pk: result}` as `provider` called for each subject at once
+    (one set of grouped queries instead of one per subject); `collect_each` uses it."""
+
+    def decorator(func: Callable[..., Any]) -> Callable[..., Any]:
+        _BATCHES[provider] = func
+        return func
+
+    return decorator
+
+
+def collect_each(point: str, subjects: list[Any], *args: Any, **kwargs: Any) -> dict[Any, list[Any]]:
+    """`collect(point, subject, *args)` for each subject, keyed by its pk: the same values in the same order.
+    A provider with a batched form (`batch_of`) is called once for all the subjects, any other per subject."""
+    out: dict[Any, list[Any]] = {s.pk: [] for s in subjects}
+    for func in _PROVIDERS.get(point, []):
+        batch = _BATCHES.get(func)
+        if batch is not None:
+            results = batch(subjects, *args, **kwargs)
+        else:
+            results = {s.pk: func(s, *args, **kwargs) for s in subjects}
+        for s in subjects:
+            result = results.get(s.pk)
+            if isinstance(result, list | tuple):
+                out[s.pk].extend(result)
+            elif result is not None:
+                out[s.pk].append(result)
     return out
 
 

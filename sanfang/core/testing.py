@@ -264,3 +264,18 @@ def run_job(client, url: str, data: dict | None = None):
         assert download.status_code == 200
         download.data = b"".join(download.streaming_content)
     return job, download
+
+
+def appraisal_subjects(w: World) -> list[Organisation]:
+    """Every kind of organisation an appraisal round of community A appraises (EV-2), and company Y."""
+    return [w.party_org_a, w.rc_a, w.epmc_a, w.oc_a1, w.company_x, w.company_y]
+
+
+def batch_matches_each(provider, subjects: list[Organisation], community: Place, year: int) -> dict:
+    """The batched form of an "indicators" provider (`extensions.batch_of`) gives, for every subject, exactly
+    what the provider gives for that subject alone (issue 9): returns the per-subject values for more checks."""
+    from sanfang.core import extensions
+
+    each = {s.pk: provider(s, community, year) for s in subjects}
+    assert extensions._BATCHES[provider](subjects, community, year) == each  # noqa: SLF001 - the registry itself
+    return each

@@ -17,14 +17,14 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from sanfang.core import stamps
+from sanfang.core import page_cache, stamps
 
 from .models import OrgKind, Person, Place, Position, Residency, ServiceContract
 
@@ -314,11 +314,11 @@ def cached_scope_data(user) -> ScopeData:
     """The person's grants for today: from the cache under the current stamps, else computed (and kept)."""
     today = timezone.localdate()
     key = ":".join(("directory:scope", str(user.pk), today.isoformat(), *_tokens(user)))
-    data = cache.get(key)
+    data = caches[page_cache.CACHE].get(key)
     if data is None:
         data = compute_scope_data(user.pk, today)
         if not _in_transaction():
-            cache.set(key, data, SCOPE_CACHE_SECONDS)
+            caches[page_cache.CACHE].set(key, data, SCOPE_CACHE_SECONDS)
     return data
 
 

@@ -44,6 +44,11 @@ def meeting_indicators(subject, community, year):
     return services.indicators_for(subject, community, year)
 
 
+@extensions.batch_of(meeting_indicators)
+def meeting_indicators_each(subjects, community, year):
+    return services.indicators_each(subjects, community, year)
+
+
 @todos.provider
 def meeting_todos(user):
     scope = get_scope(user)

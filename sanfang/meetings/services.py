@@ -1719,12 +1719,80 @@ def submit_summary(*, actor, summary: Summary) -> Summary:
 
 def indicators_for(subject: Organisation, community: Place, year: int) -> list:
     """Meetings held on schedule, member attendance and resolutions done on time for an appraisal subject."""
-    from sanfang.core.extensions import Indicator
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    out = [_on_schedule_indicator(community, start, end)]
+    parts = Participant.objects.filter(
+        meeting__community=community, meeting__date__gte=start, meeting__date__lte=end
+    ).filter(meeting__status__in=(Meeting.Status.HELD, Meeting.Status.CLOSED))
+    if subject.kind in COUNCIL_KINDS:
+        parts = parts.filter(organisation__place=community, organisation__kind=subject.kind)
+    else:
+        parts = parts.filter(organisation=subject)
+    invited = parts.count()
+    present = parts.filter(attendance=Participant.Attendance.PRESENT).count()
+    out.append(_attendance_indicator(present, invited))
+    res = list(
+        Resolution.objects.filter(
+            community=community, owner=subject, due_on__gte=start, due_on__lte=end
+        ).exclude(status=Resolution.Status.CANCELLED)
+    )
+    out.append(_resolutions_indicator(sum(1 for r in res if r.done_on_time), len(res)))
+    return out
+
+
+# Organisations of the community as a whole: their members' attendance counts, whoever the person is.
+COUNCIL_KINDS = (OrgKind.PARTY_ORG, OrgKind.RESIDENTS_COMMITTEE, OrgKind.EPMC)
+
+
+def indicators_each(subjects: list[Organisation], community: Place, year: int) -> dict[int, list]:
+    """`indicators_for` every subject of a round, keyed by organisation id, in four queries whatever the
+    number of subjects: the schedule (the community's, the same for all), attendance counted per
+    organisation, and the subjects' resolutions."""
+    from django.db.models import Count, Q
 
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    today = timezone.localdate()
-    until = min(end, today)
-    due = len(schedule.periods_between(start, until))
+    on_schedule = _on_schedule_indicator(community, start, end)
+    attendance = (
+        Participant.objects.filter(
+            meeting__community=community, meeting__date__gte=start, meeting__date__lte=end
+        )
+        .filter(meeting__status__in=(Meeting.Status.HELD, Meeting.Status.CLOSED))
+        .values("organisation_id", "organisation__place_id", "organisation__kind")
+        .annotate(
+            invited=Count("id"), present=Count("id", filter=Q(attendance=Participant.Attendance.PRESENT))
+        )
+        .order_by()
+    )
+    rows = list(attendance)
+    resolutions: dict[int, list[Resolution]] = {org.pk: [] for org in subjects}
+    for r in Resolution.objects.filter(
+        community=community, owner__in=subjects, due_on__gte=start, due_on__lte=end
+    ).exclude(status=Resolution.Status.CANCELLED):
+        resolutions[r.owner_id].append(r)
+    out = {}
+    for org in subjects:
+        if org.kind in COUNCIL_KINDS:
+            mine = [
+                r
+                for r in rows
+                if r["organisation__place_id"] == community.pk and r["organisation__kind"] == org.kind
+            ]
+        else:
+            mine = [r for r in rows if r["organisation_id"] == org.pk]
+        res = resolutions[org.pk]
+        out[org.pk] = [
+            on_schedule,
+            _attendance_indicator(sum(r["present"] for r in mine), sum(r["invited"] for r in mine)),
+            _resolutions_indicator(sum(1 for r in res if r.done_on_time), len(res)),
+        ]
+    return out
+
+
+def _on_schedule_indicator(community: Place, start: dt.date, end: dt.date):
+    """Regular meetings held in the last week of an even month, of those due so far in the period (JM-3)."""
+    from sanfang.core.extensions import Indicator
+
+    due = len(schedule.periods_between(start, min(end, timezone.localdate())))
     held_regular = list(
         Meeting.objects.filter(community=community, kind=Meeting.Kind.REGULAR)
         .held()
@@ -1732,48 +1800,37 @@ def indicators_for(subject: Organisation, community: Place, year: int) -> list:
         .values_list("held_on", "date")
     )
     on_schedule = sum(1 for h, d in held_regular if schedule.in_last_week_of_even_month(h or d))
-    out = [
-        Indicator(
-            code="meetings.on_schedule",
-            label=_("联席会议按期召开"),
-            numerator=on_schedule,
-            denominator=due,
-            source="meetings",
-        )
-    ]
-    parts = Participant.objects.filter(
-        meeting__community=community, meeting__date__gte=start, meeting__date__lte=end
-    ).filter(meeting__status__in=(Meeting.Status.HELD, Meeting.Status.CLOSED))
-    if subject.kind in (OrgKind.PARTY_ORG, OrgKind.RESIDENTS_COMMITTEE, OrgKind.EPMC):
-        parts = parts.filter(organisation__place=community, organisation__kind=subject.kind)
-    else:
-        parts = parts.filter(organisation=subject)
-    invited = parts.count()
-    present = parts.filter(attendance=Participant.Attendance.PRESENT).count()
-    out.append(
-        Indicator(
-            code="meetings.attendance",
-            label=_("联席会议出席率"),
-            numerator=present,
-            denominator=invited,
-            source="meetings",
-        )
+    return Indicator(
+        code="meetings.on_schedule",
+        label=_("联席会议按期召开"),
+        numerator=on_schedule,
+        denominator=due,
+        source="meetings",
     )
-    res = list(
-        Resolution.objects.filter(
-            community=community, owner=subject, due_on__gte=start, due_on__lte=end
-        ).exclude(status=Resolution.Status.CANCELLED)
+
+
+def _attendance_indicator(present: int, invited: int):
+    from sanfang.core.extensions import Indicator
+
+    return Indicator(
+        code="meetings.attendance",
+        label=_("联席会议出席率"),
+        numerator=present,
+        denominator=invited,
+        source="meetings",
     )
-    out.append(
-        Indicator(
-            code="meetings.resolutions_on_time",
-            label=_("议定事项按期办结"),
-            numerator=sum(1 for r in res if r.done_on_time),
-            denominator=len(res),
-            source="meetings",
-        )
+
+
+def _resolutions_indicator(on_time: int, total: int):
+    from sanfang.core.extensions import Indicator
+
+    return Indicator(
+        code="meetings.resolutions_on_time",
+        label=_("议定事项按期办结"),
+        numerator=on_time,
+        denominator=total,
+        source="meetings",
     )
-    return out
 
 
 def street_overview(street: Place, year: int) -> list[dict]:

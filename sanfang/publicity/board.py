@@ -12,7 +12,7 @@ import logging
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from sanfang.core import extensions, stamps
+from sanfang.core import extensions, page_cache, stamps
 from sanfang.directory.models import Organisation, OrgKind, Place, PlaceKind, Position, ServiceContract
 
 from . import content as contents
@@ -277,10 +277,9 @@ def board_stamp(compound_id: int) -> str:
     return f"board:{compound_id}"
 
 
-def stamped_compound(code: str) -> Place | None:
-    """The compound with the tokens of its board stamps (`board_token`, `directory_token`) in one plain query:
-    a board served from the cache costs this and nothing else. (Built by the ORM with subqueries, compiling it
-    cost more CPU than the rest of a cached request.) Its parents load lazily, when the board is rendered."""
+def _stamped_sql(columns: str) -> str:
+    """SELECT `columns` of the compound (alias p) with the tokens of its two board stamps (board_token,
+    directory_token) in one plain query; parameters: the directory stamp's key, the code, the compound kind."""
     from django.db import connection
 
     from sanfang.core.models import Stamp
@@ -288,28 +287,72 @@ def stamped_compound(code: str) -> Place | None:
     q = connection.ops.quote_name
     place, stamp = q(Place._meta.db_table), q(Stamp._meta.db_table)
     # Identifiers come from the models' metadata, quoted; every value is a parameter.
-    sql = (
-        f"SELECT p.*, s.{q('token')} AS board_token, d.{q('token')} AS directory_token FROM {place} p "  # noqa: S608
-        f"LEFT JOIN {stamp} s ON s.{q('key')} = 'board:' || p.{q('id')} "
+    return (
+        f"SELECT {columns}, s.{q('token')} AS board_token, d.{q('token')} AS directory_token "  # noqa: S608
+        f"FROM {place} p LEFT JOIN {stamp} s ON s.{q('key')} = 'board:' || p.{q('id')} "
         f"LEFT JOIN {stamp} d ON d.{q('key')} = %s "
         f"WHERE p.{q('code')} = %s AND p.{q('kind')} = %s"
     )
-    found = list(Place.objects.raw(sql, [DIRECTORY_STAMP, code, PlaceKind.COMPOUND]))
+
+
+def stamped_compound(code: str) -> Place | None:
+    """The compound with the tokens of its board stamps (`board_token`, `directory_token`) in one plain query.
+    (Built by the ORM with subqueries, compiling it cost more CPU than the rest of a cached request.) Its
+    parents load lazily, when the board is rendered."""
+    found = list(Place.objects.raw(_stamped_sql("p.*"), [DIRECTORY_STAMP, code, PlaceKind.COMPOUND]))
     return found[0] if found else None
 
 
-def rendered_board(compound: Place) -> dict[str, str]:
-    """The board's own parts as HTML ("head": title lines, "body": everything below the buttons)."""
-    today = timezone.localdate()
+@dataclass(frozen=True)
+class BoardState:
+    """A compound's id and the tokens of its board stamps: all a board served from the cache needs."""
+
+    pk: int
+    board_token: str | None
+    directory_token: str | None
+
+    def compound(self) -> Place | None:
+        """The whole compound (one query), carrying the tokens read before it: what is built from it is cached
+        under the state those tokens name. None if it was deleted meanwhile."""
+        compound = Place.objects.filter(pk=self.pk).first()
+        if compound is not None:
+            compound.board_token, compound.directory_token = self.board_token, self.directory_token
+        return compound
+
+
+def board_state(code: str) -> BoardState | None:
+    """`stamped_compound` without the compound's other columns: a cached visit costs this one query (loading
+    the row into a model was more CPU than the rest of the visit)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(_stamped_sql("p.id"), [DIRECTORY_STAMP, code, PlaceKind.COMPOUND])
+        row = cursor.fetchone()
+    return BoardState(*row) if row else None
+
+
+def _key(prefix: str, compound: Place | BoardState, today: dt.date, *extra: str) -> str:
     # The tokens are read before the data (see core/stamps.py): with the compound (stamped_compound) or now.
     tokens = (getattr(compound, "board_token", None), getattr(compound, "directory_token", None))
     if None in tokens:
         tokens = stamps.read(board_stamp(compound.pk), DIRECTORY_STAMP)
-    key = ":".join(
-        ["publicity:board", str(compound.pk), get_language() or "", timezone.get_current_timezone_name()]
-        + [today.isoformat(), *tokens]
+    return ":".join(
+        [prefix, str(compound.pk), get_language() or "", timezone.get_current_timezone_name()]
+        + [today.isoformat(), *extra, *tokens]
     )
-    parts = cache.get(key)
+
+
+def page_key(compound: Place | BoardState, *, today: dt.date, large: bool) -> str:
+    """The whole public page's cache key for anonymous visitors (views.board, core/page_cache.py): the board's
+    state as `rendered_board` keys it, and the display mode, which changes the page's layout."""
+    return _key("publicity:page", compound, today, "large" if large else "standard")
+
+
+def rendered_board(compound: Place, *, today: dt.date | None = None) -> dict[str, str]:
+    """The board's own parts as HTML ("head": title lines, "body": everything below the buttons)."""
+    today = today or timezone.localdate()
+    key = _key("publicity:board", compound, today)
+    parts = caches[page_cache.CACHE].get(key)
     if parts is None:
         # interactive: the empty states point at the page's own "report a problem" button (poster and screen: QR).
         ctx = {"board": build_board(compound, today=today), "compound": compound, "interactive": True}
@@ -317,5 +360,5 @@ def rendered_board(compound: Place) -> dict[str, str]:
             "head": render_to_string("publicity/_board_head.html", ctx),
             "body": render_to_string("publicity/_board_body.html", ctx),
         }
-        cache.set(key, parts, BOARD_CACHE_SECONDS)
+        caches[page_cache.CACHE].set(key, parts, BOARD_CACHE_SECONDS)
     return parts

@@ -123,8 +123,55 @@ def publicity_indicators(subject: Organisation, community: Place, year: int) -> 
         entries = item.current.content.get("entries", [])
         total += len(entries)
         kept += sum(1 for e in entries if e.get("status") == "kept")
+    return _indicators(on_time, len(due), kept, total)
+
+
+@extensions.batch_of(publicity_indicators)
+def publicity_indicators_each(
+    subjects: list[Organisation], community: Place, year: int
+) -> dict[int, list[Indicator]]:
+    """`publicity_indicators` of every subject of a round in two queries: the community's dated disclosures of
+    the year and its commitments of the year, for the parties appraised; each subject takes its own rows."""
+    parties = {PARTY_OF_KIND[s.kind] for s in subjects if s.kind in PARTY_OF_KIND}
+    items = BoardItem.objects.filter(compound__path__startswith=community.path, party__in=parties)
+    today = timezone.localdate()
+    due = list(
+        items.exclude(kind__in=(ItemKind.COMMITMENT, ItemKind.CHARGE_CHANGE))
+        .filter(due_on__year=year, due_on__lt=today)
+        .values_list("party", "organisation_id", "due_on", "first_published_at")
+    )
+    commitments = list(
+        items.filter(kind=ItemKind.COMMITMENT, period_key=str(year))
+        .filter(~Q(current=None))
+        .values_list("party", "organisation_id", "current__withdrawn", "current__content")
+    )
+    out: dict[int, list[Indicator]] = {}
+    for subject in subjects:
+        party = PARTY_OF_KIND.get(subject.kind)
+        if party is None:
+            out[subject.pk] = []
+            continue
+        own = subject.kind in (OrgKind.PROPERTY_COMPANY, OrgKind.OWNERS_COMMITTEE)
+
+        def mine(row, party=party, own=own, subject=subject) -> bool:
+            return row[0] == party and (not own or row[1] == subject.pk)
+
+        dated = [(due_on, first) for *key, due_on, first in due if mine(key)]
+        on_time = sum(1 for due_on, first in dated if first and timezone.localtime(first).date() <= due_on)
+        kept = total = 0
+        for *key, withdrawn, content in commitments:
+            if not mine(key) or withdrawn:
+                continue
+            entries = content.get("entries", [])
+            total += len(entries)
+            kept += sum(1 for e in entries if e.get("status") == "kept")
+        out[subject.pk] = _indicators(on_time, len(dated), kept, total)
+    return out
+
+
+def _indicators(on_time: int, due: int, kept: int, total: int) -> list[Indicator]:
     return [
-        Indicator("publicity.disclosures_on_time", _("公示按时发布"), on_time, len(due), source="publicity"),
+        Indicator("publicity.disclosures_on_time", _("公示按时发布"), on_time, due, source="publicity"),
         Indicator("publicity.commitments_kept", _("年度服务承诺兑现"), kept, total, source="publicity"),
     ]
 

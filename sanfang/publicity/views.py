@@ -16,7 +16,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sanfang.core import job_views
+from sanfang.core import job_views, page_cache
 from sanfang.core.delivery import absolute
 from sanfang.core.errors import DomainError
 from sanfang.directory.models import Place, ServiceContract
@@ -58,22 +58,49 @@ def _board_context(request, compound, **extra):
 
 
 def board(request: HttpRequest, code: str) -> HttpResponse:
-    """PN-1: the compound's public board (no login), mobile first. The board's own parts are rendered once per
-    state of its data and served from the cache until that data changes (boards.rendered_board, issue 9); the
-    visitor's parts (buttons for staff, the invitation to register) are rendered per request."""
+    """PN-1: the compound's public board (no login), mobile first. Served per state of its data (issue 9): to
+    anonymous visitors the whole page comes from the cache, with their own CSRF token and return address
+    filled in, and a browser's copy is revalidated by its ETag (core/page_cache.py); for signed-in people the
+    board's own parts come from the cache and their parts (staff buttons, menu) are rendered per request."""
+    today = timezone.localdate()
+    if page_cache.shared_visitor(request):
+        state = boards.board_state(code)
+        if state is None:
+            raise Http404
+        # As the layout's context processor decides it for a visitor (session), or asked for by the link.
+        large = request.GET.get("large") == "1" or bool(request.session.get("large_type"))
+
+        def context() -> dict:  # only when this state is not in the cache yet
+            compound = state.compound()
+            if compound is None:
+                raise Http404
+            return _board_page(request, compound, today=today, large=large)
+
+        return page_cache.respond(
+            request,
+            boards.page_key(state, today=today, large=large),
+            "publicity/board.html",
+            context,
+            boards.BOARD_CACHE_SECONDS,
+        )
     compound = boards.stamped_compound(code)
     if compound is None:
         raise Http404
-    parts = boards.rendered_board(compound)
+    ctx = _board_page(request, compound, today=today, large=request.GET.get("large") == "1")
+    return render(request, "publicity/board.html", ctx)
+
+
+def _board_page(request: HttpRequest, compound: Place, *, today, large: bool) -> dict:
+    parts = boards.rendered_board(compound, today=today)
     ctx = {
         "compound": compound,
         "board_head": mark_safe(parts["head"]),  # noqa: S308 - rendered by our own templates, autoescaped
         "board_body": mark_safe(parts["body"]),  # noqa: S308
         "can_manage": permissions.can_see_status(request.user, compound),
     }
-    if request.GET.get("large") == "1":
+    if large:
         ctx["large_type"] = True
-    return render(request, "publicity/board.html", ctx)
+    return ctx
 
 
 def board_screen(request: HttpRequest, code: str) -> HttpResponse:

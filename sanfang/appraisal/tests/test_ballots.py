@@ -12,6 +12,7 @@ from sanfang.core import extensions
 from sanfang.core.errors import RuleViolation
 from sanfang.core.extensions import Indicator
 from sanfang.core.models import AuditEvent
+from sanfang.directory.models import OrgKind
 
 from .conftest import full_answers, vote
 
@@ -210,6 +211,53 @@ def test_ev4_a_failing_indicator_provider_does_not_block_the_close(world, rnd):
     vote(rnd.participants.get(person=world.resident))
     services.close_round(actor=world.party_secretary, round=rnd)
     assert rnd.subjects.first().indicators == []
+
+
+def _counted(subject, community, year):
+    return [Indicator(code="x.kind", label="类型", numerator=len(subject.kind), denominator=20, source="x")]
+
+
+def test_ev4_close_asks_a_batched_provider_once_for_every_subject_with_the_same_values(world, rnd):
+    """Issue 9: one set of grouped queries per provider for all the round's subjects, not one per subject."""
+    calls = []
+
+    def provider(subject, community, year):
+        calls.append("each")
+        return _counted(subject, community, year)
+
+    @extensions.batch_of(provider)
+    def provider_each(subjects, community, year):
+        calls.append("batch")
+        return {s.pk: _counted(s, community, year) for s in subjects}
+
+    extensions._PROVIDERS["indicators"][:] = [provider, _counted]  # one with a batched form, one without
+    vote(rnd.participants.get(person=world.resident))
+    expected = {s.pk: services.indicators_for(s) for s in rnd.subjects.all()}
+    assert len(expected) > 2 and calls.count("each") == len(expected)
+    calls.clear()
+    services.close_round(actor=world.party_secretary, round=rnd)
+    assert calls == ["batch"]
+    got = {s.pk: s.indicators for s in rnd.subjects.all()}
+    assert got == expected and all(len(v) == 2 for v in got.values())
+
+
+def test_ev4_a_failing_batched_provider_costs_no_more_than_its_own_indicators(world, rnd):
+    def provider(organisation, community, year):
+        if organisation.kind == OrgKind.PROPERTY_COMPANY:
+            raise RuntimeError("provider down for companies")
+        return _counted(organisation, community, year)
+
+    @extensions.batch_of(provider)
+    def provider_each(subjects, community, year):
+        raise RuntimeError("batch down")
+
+    extensions._PROVIDERS["indicators"][:] = [provider]
+    vote(rnd.participants.get(person=world.resident))
+    services.close_round(actor=world.party_secretary, round=rnd)
+    got = [(s.organisation.kind, s.indicators) for s in rnd.subjects.select_related("organisation")]
+    companies = [v for kind, v in got if kind == OrgKind.PROPERTY_COMPANY]
+    assert companies and all(v == [] for v in companies)  # asked on their own, as before batching
+    assert all(v for kind, v in got if kind != OrgKind.PROPERTY_COMPANY)
 
 
 def test_ev3_an_unfinished_paper_sheet_can_be_set_aside_with_a_reason(world, rnd):

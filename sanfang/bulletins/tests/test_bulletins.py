@@ -14,7 +14,7 @@ from sanfang.bulletins import hooks, services
 from sanfang.bulletins.models import Bulletin, Urgency
 from sanfang.core.errors import RuleViolation
 from sanfang.core.models import Message
-from sanfang.core.testing import XSS
+from sanfang.core.testing import XSS, appraisal_subjects, batch_matches_each
 
 SH = zoneinfo.ZoneInfo("Asia/Shanghai")
 T0 = dt.datetime(2026, 6, 10, 9, 0, tzinfo=SH)
@@ -177,6 +177,9 @@ def test_pn3_indicator_counts_urgent_bulletins_acknowledged_in_time(world, froze
     (ind,) = hooks.bulletin_indicators(world.oc_a1, world.community_a, 2026)
     assert (ind.code, ind.numerator, ind.denominator) == ("bulletins.urgent_ack_in_time", 1, 2)
     assert hooks.bulletin_indicators(world.oc_a1, world.community_a, 2025) == []
+    # Closing a round asks for every subject at once (issue 9): the same values.
+    for year in (2025, 2026):
+        batch_matches_each(hooks.bulletin_indicators, appraisal_subjects(world), world.community_a, year)
 
 
 def test_pn3_urgent_bulletin_goes_to_the_recipient_parties_group_robots_once(world, frozen):

@@ -7,6 +7,7 @@ from django.utils import timezone
 from sanfang.campaigns import services, sweeps
 from sanfang.campaigns.hooks import campaign_todos
 from sanfang.core.models import AuditEvent, Message
+from sanfang.core.testing import appraisal_subjects, batch_matches_each
 
 
 def test_wn3_survey_reminders_go_to_communities_with_forms_still_to_submit(
@@ -85,6 +86,9 @@ def test_wn1_wn3_indicators_feed_the_appraisal(world, submitted, frozen):
     [rect] = campaign_indicators(world.company_x, world.community_a, 2026)
     assert (rect.numerator, rect.denominator) == (1, 1)
     assert campaign_indicators(world.oc_a1, world.community_a, 2026) == []
+    # Closing a round asks for every subject at once (issue 9): the same values.
+    for year in (2025, 2026):
+        batch_matches_each(campaign_indicators, appraisal_subjects(world), world.community_a, year)
 
 
 def test_wn1_street_sees_idle_epmcs_in_todos(world):

@@ -6,10 +6,11 @@ import datetime as dt
 import pytest
 import time_machine
 
-from sanfang.cases import services, sweeps
+from sanfang.cases import hooks, services, sweeps
 from sanfang.cases.models import Case, CaseClass, Rating, Status
 from sanfang.core import extensions
 from sanfang.core.models import Message
+from sanfang.core.testing import appraisal_subjects, batch_matches_each
 
 pytestmark = pytest.mark.django_db
 
@@ -129,6 +130,8 @@ def test_indicators_extension_point_gives_response_resolution_satisfaction_per_s
         if i.source == "cases"
     }
     assert other["cases.response"].denominator == 0
+    # Closing a round asks for every subject at once (issue 9): the same values.
+    batch_matches_each(hooks.indicators, appraisal_subjects(world), world.community_a, 2026)
 
 
 def test_todos_list_my_cases_and_untriaged_ones(world):
@@ -177,3 +180,5 @@ def test_indicators_of_a_company_count_only_the_appraised_communitys_cases(world
         if i.source == "cases"
     }
     assert got["cases.response"].denominator == 1
+    each = batch_matches_each(hooks.indicators, appraisal_subjects(world), world.community_b, 2026)
+    assert each[world.company_x.pk][0].denominator == 1  # compound B1's case, in community B's round

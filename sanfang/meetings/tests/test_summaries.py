@@ -7,7 +7,8 @@ from django.core.exceptions import PermissionDenied
 
 from sanfang.core.errors import Conflict, RuleViolation
 from sanfang.core.models import Message
-from sanfang.meetings import services
+from sanfang.core.testing import appraisal_subjects, batch_matches_each
+from sanfang.meetings import hooks, services
 from sanfang.meetings.models import Resolution, SignedDocumentLocked, Summary
 
 TZ = dt.timezone(dt.timedelta(hours=8))
@@ -149,6 +150,9 @@ def test_jm3_jm5_indicators_per_appraisal_subject(world, half_year):
         and inds["meetings.resolutions_on_time"].denominator == 1
     )
     assert inds["meetings.attendance"].denominator == 2 and inds["meetings.attendance"].numerator == 2
+    # Closing a round asks for every subject at once (issue 9): the same values.
+    each = batch_matches_each(hooks.meeting_indicators, appraisal_subjects(world), world.community_a, 2026)
+    assert {i.denominator for inds in each.values() for i in inds if i.code == "meetings.attendance"} != {0}
 
 
 def test_jm5_street_overview_counts_overdue_resolutions(world, half_year):

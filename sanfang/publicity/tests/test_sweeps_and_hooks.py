@@ -4,6 +4,7 @@ import datetime as dt
 
 from sanfang.core import extensions
 from sanfang.core.models import AuditEvent, Message
+from sanfang.core.testing import appraisal_subjects, batch_matches_each
 from sanfang.publicity import hooks, services, sweeps
 from sanfang.publicity.models import BoardItem, ItemKind, Party
 
@@ -83,6 +84,8 @@ def test_ev4_indicators_count_disclosures_on_time_and_commitments_kept(scheduled
     )  # the 2025 account, due 2026-03-31, never published
     kept = indicators["publicity.commitments_kept"]
     assert (kept.numerator, kept.denominator) == (1, 2)
+    # Closing a round asks for every subject at once (issue 9): the same values.
+    batch_matches_each(hooks.publicity_indicators, appraisal_subjects(w), w.community_a, 2026)
 
 
 def test_pn1_when_a_charge_change_takes_effect_the_company_is_told_to_update_its_price_display(

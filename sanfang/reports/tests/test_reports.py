@@ -14,6 +14,7 @@ from django.utils import timezone
 from sanfang.core import extensions
 from sanfang.core.errors import Conflict, RuleViolation
 from sanfang.core.models import Message
+from sanfang.core.testing import appraisal_subjects, batch_matches_each
 from sanfang.reports import hooks, services
 from sanfang.reports.kinds import TYPES, ReportType, clean_fields
 from sanfang.reports.models import Mode, Opinion, RecipientKind, Report, Status
@@ -291,6 +292,8 @@ def test_pn5_indicators_count_answered_opinions_per_subject_and_year(world):
     assert (answered.code, answered.numerator, answered.denominator) == ("reports.opinions_answered", 1, 2)
     assert in_time.numerator == 1
     assert hooks.report_indicators(world.company_x, world.community_a, 2026) == []
+    # Closing a round asks for every subject at once (issue 9): the same values.
+    batch_matches_each(hooks.report_indicators, appraisal_subjects(world), world.community_a, 2026)
 
 
 def test_pn4_reports_are_visible_to_reporter_recipients_and_oversight_only(world):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sanfang.core.commands import Command as BaseCommand
+from sanfang.core.webserver import gunicorn_argv
 
 
 class Command(BaseCommand):
@@ -27,18 +28,7 @@ class Command(BaseCommand):
         try:
             if settings.PRODUCTION:
                 bind = f"{options['host']}:{options['port']}"
-                cmd = [
-                    sys.executable,
-                    "-m",
-                    "gunicorn",
-                    "sanfang.wsgi:application",
-                    "--bind",
-                    bind,
-                    "--workers",
-                    str(options["workers"]),
-                    "--access-logfile",
-                    "-",
-                ]
+                cmd = gunicorn_argv(bind=bind, workers=options["workers"])
                 subprocess.run(cmd, check=False)  # noqa: S603 - fixed command line
             else:
                 call_command("runserver", f"{options['host']}:{options['port']}", use_reloader=False)
