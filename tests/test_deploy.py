@@ -233,7 +233,7 @@ def test_issue10_nginx_never_serves_the_private_media_directory():
 
 def test_issue9_sanfang_serve_recycles_workers_as_the_production_config_does(monkeypatch, settings):
     """`sanfang serve` (and the benchmark, which serves with its command line) replaces a worker after about
-    2,000 requests, as deploy/gunicorn.conf.py does: a worker that grew cannot keep its size for ever."""
+    10,000 requests, as deploy/gunicorn.conf.py does: a worker that grew cannot keep its size for ever."""
     from gunicorn.config import Config
 
     from sanfang.core.management.commands import serve
