@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -94,12 +96,34 @@ class Place(models.Model):
         # One transaction: the save's signals replace the stamps of cached pages and scopes (core/stamps.py) before
         # the path is written, and no reader may see the new stamps without the new path.
         with transaction.atomic():
+            old_path = self.path
             super().save(*args, **kwargs)
             parent_path = self.parent.path if self.parent_id else "/"
             path = f"{parent_path}{self.pk}/"
             if path != self.path:
                 self.path = path
                 Place.objects.filter(pk=self.pk).update(path=path)
+                if old_path:
+                    # A moved place takes everything below it along: scopes and visibility read these paths.
+                    Place.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
+                        path=Concat(Value(path), Substr("path", len(old_path) + 1))
+                    )
+
+    def clean(self):
+        """A place sits exactly one level below its parent (a compound in a community, a community in a street …),
+        which also keeps a place from being moved under itself or one of its own."""
+        super().clean()
+        if self.parent_id is None:
+            if self.kind != PlaceKind.COUNTY:
+                raise ValidationError({"parent": _("除县以外，每个地点都须有上级。")})
+            return
+        if PLACE_DEPTH.get(self.parent.kind, -9) != PLACE_DEPTH.get(self.kind, -9) - 1:
+            raise ValidationError(
+                {
+                    "parent": _("“%(kind)s”的上级须是上一级地点，不能是“%(parent)s”。")
+                    % {"kind": self.get_kind_display(), "parent": self.parent.get_kind_display()}
+                }
+            )
 
     @property
     def ancestor_ids(self) -> list[int]:
