@@ -158,7 +158,8 @@ def write(results: dict, folder: Path) -> str:
         f"{results['db']}. gunicorn, {results['workers']} sync workers per system; {results['machine']['cpus']} "
         f"CPUs shared with other sessions: load average before {results['machine']['load_before'][0]:.1f}, after "
         f"{results['machine']['load_after'][0]:.1f} (each row's load average at its start is in the table); whole "
-        f"run {results.get('elapsed_s', 0) / 60:.0f} min. Floor, peer and Sanfang were measured in this one run.",
+        f"run {results.get('elapsed_s', 0) / 60:.0f} min. Floor, peer and Sanfang were measured in this one run."
+        + _peer_load(results.get("peer") or {}),
         "",
     ]
     if results.get("command"):
@@ -217,3 +218,11 @@ def write(results: dict, folder: Path) -> str:
         json.dumps(results, ensure_ascii=False, indent=1, default=str), encoding="utf-8"
     )
     return text
+
+
+def _peer_load(peer: dict) -> str:
+    loads = {int(k[5:-2]): v for k, v in peer.items() if k.startswith("load_") and k.endswith("_s")}
+    if not loads:
+        return ""
+    said = ", ".join(f"{n:,} tickets in {s:,.0f} s" for n, s in sorted(loads.items()))
+    return f" Loading the peer ({said}; a few seconds means its database was reused and only checked)."
