@@ -88,6 +88,15 @@ class ContractForm(forms.Form):
         self.fields["company"].queryset = Organisation.objects.of_kind(OrgKind.PROPERTY_COMPANY)
 
 
+class ContractEndForm(forms.Form):
+    end = forms.DateField(
+        label=_("服务最后一天"), widget=forms.DateInput(attrs={"type": "date"}), help_text=_("默认今天。")
+    )
+    reason = forms.CharField(
+        label=_("结束原因"), max_length=200, help_text=_("例如：业主大会决定解聘、企业退出。")
+    )
+
+
 class RejectForm(forms.Form):
     reason = forms.CharField(label=_("不通过原因"), max_length=200)
 

@@ -233,6 +233,39 @@ def sign_contract(
 
 
 @transaction.atomic
+def end_contract(*, actor, contract: ServiceContract, on: dt.date, reason: str) -> ServiceContract:
+    """The company stops serving the compound on `on` (its last day): a contract is ended early, never lengthened
+    here, and the reason goes on the record (the board shows the serving company from the contracts in force)."""
+    contract = (
+        ServiceContract.objects.select_for_update().select_related("company", "compound").get(pk=contract.pk)
+    )
+    if not permissions.can_manage_place(actor, contract.compound):
+        raise PermissionDenied
+    if not reason.strip():
+        raise RuleViolation(_("请写明结束合同的原因。"), field="reason")
+    if on < contract.start:
+        raise RuleViolation(
+            _("结束日期不能早于合同开始日期（%(start)s）。") % {"start": contract.start}, field="end"
+        )
+    if contract.end and on >= contract.end:
+        raise RuleViolation(
+            _("合同原定于 %(end)s 结束；提前结束须选在此之前的日期。") % {"end": contract.end}, field="end"
+        )
+    before = contract.end
+    contract.end = on
+    contract.save(update_fields=["end"])
+    audit.record(
+        actor=actor,
+        verb="contract.end",
+        target=contract,
+        place=contract.compound,
+        changes={"end": [before, on]},
+        summary=f"{contract.company.name}: {reason.strip()}",
+    )
+    return contract
+
+
+@transaction.atomic
 def register_resident(
     *,
     name: str,

@@ -20,6 +20,7 @@ urlpatterns = [
     path("places/<str:code>/children/", views.place_add_child, name="place-add-child"),
     path("places/<str:code>/organisations/", views.organisation_add, name="organisation-add"),
     path("places/<str:code>/contracts/", views.contract_add, name="contract-add"),
+    path("places/<str:code>/contracts/<int:pk>/end/", views.contract_end, name="contract-end"),
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation"),
     path("positions/<int:pk>/end/", views.position_end, name="position-end"),
     path("residents/pending/", views.residents_pending, name="residents-pending"),

@@ -13,6 +13,7 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -27,6 +28,7 @@ from .auth import accept_totp, is_locked
 from .forms import (
     PLACE_CHILD_KIND,
     AppointForm,
+    ContractEndForm,
     ContractForm,
     LoginForm,
     OrganisationForm,
@@ -339,7 +341,12 @@ def place_detail(request: HttpRequest, code: str) -> HttpResponse:
         ctx["epmc_lead"] = services.epmc_lead_for(place)
     if place.kind == PlaceKind.COMPOUND:
         ctx["buildings"] = place.buildings.all()
-        ctx["contracts"] = ServiceContract.objects.filter(compound=place).select_related("company")
+        today = timezone.localdate()
+        contracts = list(ServiceContract.objects.filter(compound=place).select_related("company"))
+        for c in contracts:  # a form per contract still running, each with its own field ids
+            running = can_manage and (c.end is None or c.end > today)
+            c.end_form = ContractEndForm(prefix=f"c{c.pk}", initial={"end": today}) if running else None
+        ctx["contracts"] = contracts
         ctx["contract_form"] = ContractForm() if can_manage else None
         if internal:
             ctx["pending"] = permissions.residencies_to_verify(request.user).filter(compound=place)
@@ -469,6 +476,32 @@ def contract_add(request: HttpRequest, code: str) -> HttpResponse:
             messages.error(request, exc.message)
     else:
         messages.error(request, _("请完整填写合同信息。"))
+    return redirect("directory:place", code=code)
+
+
+@login_required
+@require_POST
+def contract_end(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    compound = permissions.get_place_to_manage(request.user, code, kind=PlaceKind.COMPOUND)
+    contract = get_object_or_404(ServiceContract, pk=pk, compound=compound)
+    form = ContractEndForm(request.POST, prefix=f"c{contract.pk}")
+    if form.is_valid():
+        try:
+            services.end_contract(
+                actor=request.user,
+                contract=contract,
+                on=form.cleaned_data["end"],
+                reason=form.cleaned_data["reason"],
+            )
+            messages.success(
+                request,
+                _("合同已结束：%(date)s 以后，该企业不再为本小区服务，公示栏和工作权限随之更新。")
+                % {"date": form.cleaned_data["end"]},
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    else:
+        messages.error(request, _("请填写服务最后一天和结束原因。"))
     return redirect("directory:place", code=code)
 
 

@@ -77,6 +77,11 @@ CASES = [
         {"other_street_official": 404, "other_resident": 404, "company_head": 403, "rc_member": "R"},
     ),
     (
+        "directory:contract-end",
+        ["compound", "contract"],
+        {"other_street_official": 404, "other_resident": 404, "company_head": 403, "rc_member": "R"},
+    ),
+    (
         "directory:position-end",
         ["position"],
         {"other_street_official": 404, "other_resident": 404, "resident": 403},

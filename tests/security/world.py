@@ -68,11 +68,12 @@ def build() -> Objects:
 
 def _directory(world: World, ids: dict) -> None:
     from sanfang.core.api_auth import issue_token
-    from sanfang.directory.models import Position
+    from sanfang.directory.models import Position, ServiceContract
 
     pending = make_resident(world.compound_a1, verified=False)
     ids["residency"] = pending.residencies.get().pk
     ids["position"] = Position.objects.get(person=world.compound_party_head).pk
+    ids["contract"] = ServiceContract.objects.get(compound=world.compound_a1).pk
     token, _raw = issue_token(world.county_official, "matrix")
     ids["token"] = token.pk
 
