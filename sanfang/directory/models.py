@@ -434,6 +434,7 @@ class Residency(models.Model):
         PENDING = "pending", _("待核实")
         VERIFIED = "verified", _("已核实")
         REJECTED = "rejected", _("未通过")
+        MOVED_OUT = "moved_out", _("已迁出")
 
     person = models.ForeignKey(
         Person, verbose_name=_("居民"), on_delete=models.CASCADE, related_name="residencies"
@@ -460,6 +461,7 @@ class Residency(models.Model):
     verified_at = models.DateTimeField(_("核实时间"), null=True, blank=True)
     reject_reason = models.CharField(_("未通过原因"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("申请时间"), default=timezone.now)
+    ended_at = models.DateTimeField(_("迁出登记时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("居住登记")

@@ -320,12 +320,60 @@ def claim_residency(
         raise RuleViolation(_("请选择所住的小区。"))
     if building is not None and building.compound_id != compound.pk:
         raise RuleViolation(_("楼栋不属于所选小区。"))
-    if Residency.objects.filter(person=actor, compound=compound, room=room.strip()).exists():
-        raise RuleViolation(_("您已经登记过这个住址。"))
-    residency = Residency.objects.create(
-        person=actor, compound=compound, building=building, room=room.strip(), relation=relation
+    earlier = (
+        Residency.objects.select_for_update()
+        .filter(person=actor, compound=compound, room=room.strip())
+        .first()
     )
+    if earlier is not None and earlier.status != Residency.Status.MOVED_OUT:
+        raise RuleViolation(_("您已经登记过这个住址。"))
+    if earlier is not None:  # moved back: the same address is registered again and verified again
+        earlier.status, earlier.ended_at, earlier.verified_by, earlier.verified_at = (
+            Residency.Status.PENDING,
+            None,
+            None,
+            None,
+        )
+        earlier.building, earlier.relation, earlier.reject_reason = building, relation, ""
+        earlier.save(update_fields=["status", "ended_at", "verified_by", "verified_at", "building", "relation",
+                                    "reject_reason"])  # fmt: skip
+        residency = earlier
+    else:
+        residency = Residency.objects.create(
+            person=actor, compound=compound, building=building, room=room.strip(), relation=relation
+        )
+    forget_scope(actor)
     audit.record(actor=actor, verb="residency.register", target=residency, place=compound)
+    return residency
+
+
+@transaction.atomic
+def end_residency(*, actor, residency: Residency, reason: str = "") -> Residency:
+    """The resident has moved out: they say so themselves, or the RC / the serving company records it. The row stays
+    (its history, ballots cast while living there); the person no longer counts as a resident of the compound."""
+    residency = Residency.objects.select_for_update().select_related("compound").get(pk=residency.pk)
+    own = actor.is_authenticated and residency.person_id == actor.pk
+    if not (own or permissions.can_verify_residency(actor, residency)):
+        raise PermissionDenied
+    if residency.status in (Residency.Status.MOVED_OUT, Residency.Status.REJECTED):
+        raise RuleViolation(_("这条居住登记已经不再有效，无需注销。"))
+    if not own and not reason.strip():
+        raise RuleViolation(
+            _("代居民登记迁出时，请写明依据（例如：居民电话告知、房屋已过户）。"), field="reason"
+        )
+    before = residency.status
+    residency.status, residency.ended_at = Residency.Status.MOVED_OUT, timezone.now()
+    residency.is_owner_representative = False
+    residency.save(update_fields=["status", "ended_at", "is_owner_representative"])
+    forget_scope(residency.person)
+    audit.record(
+        actor=actor,
+        verb="residency.end",
+        target=residency,
+        place=residency.compound,
+        changes={"status": [before, residency.status]},
+        summary=reason.strip(),
+    )
     return residency
 
 

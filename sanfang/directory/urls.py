@@ -25,4 +25,5 @@ urlpatterns = [
     path("positions/<int:pk>/end/", views.position_end, name="position-end"),
     path("residents/pending/", views.residents_pending, name="residents-pending"),
     path("residents/<int:pk>/decide/", views.residency_decide, name="residency-decide"),
+    path("residents/<int:pk>/end/", views.residency_end, name="residency-end"),
 ]

@@ -530,6 +530,20 @@ def residency_decide(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("directory:residents-pending")
 
 
+@login_required
+@require_POST
+def residency_end(request: HttpRequest, pk: int) -> HttpResponse:
+    """A resident records on their profile that they moved out (the service also lets the RC / the serving company
+    record it for them)."""
+    residency = get_object_or_404(Residency.objects.select_related("compound"), pk=pk, person=request.user)
+    try:
+        services.end_residency(actor=request.user, residency=residency)
+        messages.success(request, _("已登记迁出：%(compound)s。") % {"compound": residency.compound.name})
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("directory:profile")
+
+
 def compound_search(request: HttpRequest) -> HttpResponse:
     """Public: find a compound to see its board or sign up as a resident."""
     q = request.GET.get("q", "").strip()
