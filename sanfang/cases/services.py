@@ -14,7 +14,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -237,8 +237,11 @@ def _tell_reporter(case: Case, verb: str) -> None:
         )
 
 
-def _tell(people, case: Case, subject: Callable[[], str], verb: str, urgent: bool = False) -> None:
-    """Tell the people working on a case; `subject` builds the text in each recipient's language."""
+def _tell(
+    people, case: Case, subject: Callable[[], str], verb: str, urgent: bool = False, fresh: bool = False
+) -> None:
+    """Tell the people working on a case; `subject` builds the text in each recipient's language. `fresh`: the
+    case was reported in this transaction, so no one was told under its key yet (delivery.notify)."""
     notify(
         recipients=[p for p in people if p is not None],
         subject=lambda: f"{case.tracking_no} {subject()}",
@@ -246,6 +249,7 @@ def _tell(people, case: Case, subject: Callable[[], str], verb: str, urgent: boo
         body=case.title,
         url=case_url(case),
         urgent=urgent,
+        fresh=fresh,
     )
 
 
@@ -322,7 +326,7 @@ def submit_case(
             created_at=now,
             updated_at=now,
         )
-        case.set_deadline(timezone.localdate(now), policy_value(street, "classify"))
+        case.set_deadline(timezone.localdate(now), _classify_days(compound, street))
         case.response_due_on = case.due_on
         _insert_numbered(case)
         rows = []
@@ -341,8 +345,33 @@ def submit_case(
             from_status="",
             off_board=True,
         )
-        _tell(_office(community), case, lambda: _("新问题待受理"), "submitted")
+        _tell(_office(community), case, lambda: _("新问题待受理"), "submitted", fresh=True)
         return case
+
+
+def report_places() -> QuerySet[Place]:
+    """Places as the report form reads its compound: with its community and street (`select_related`), and the
+    street's own working days for classifying a case (`street_classify_days`, None: the default), all in one
+    query, so that `submit_case` sends none for them (issue 9)."""
+    own_days = DeadlinePolicy.objects.filter(street_id=OuterRef("parent__parent_id"), key="classify")
+    return Place.objects.select_related("parent__parent").annotate(
+        street_classify_days=Subquery(own_days.order_by().values("value")[:1])
+    )
+
+
+def _classify_days(compound: Place, street: Place | None) -> int:
+    """`policy_value(street, "classify")`, from the compound's own query when it was read by `report_places` and
+    `street` is the grandparent that query read the policy of."""
+    if (
+        street is not None
+        and hasattr(compound, "street_classify_days")
+        and Place.parent.is_cached(compound)
+        and compound.parent is not None
+        and compound.parent.parent_id == street.pk
+    ):
+        days = compound.street_classify_days
+        return DEFAULT_DEADLINES["classify"] if days is None else days
+    return policy_value(street, "classify")
 
 
 def _community_and_street(compound: Place) -> tuple[Place | None, Place | None]:
@@ -394,22 +423,31 @@ def _reserve_case_id() -> int | None:
 def _office(community: Place | None) -> list[Person]:
     """Who hears of a new case (CS-1): the Residents' Committee member in charge of the EPMC, who runs the joint
     meeting office (JM-4, as `directory.epmc_lead_for` finds them), and the heads of the Residents' Committee,
-    all in one query."""
+    all in one query. Only what a notice needs of each person is read (id, e-mail, language: `delivery.notify`);
+    the rest of the Person is loaded if something asks for it (issue 9: the full rows of positions, people and
+    organisations were a tenth of a report's CPU time)."""
     if community is None:
         return []
     office_kinds = (OrgKind.RESIDENTS_COMMITTEE, OrgKind.EPMC)
-    positions = list(
+    positions = (
         Position.objects.current()
         .filter(organisation__place=community)
         .filter(
             Q(leads_epmc=True, organisation__kind__in=office_kinds)
             | Q(is_head=True, organisation__kind=OrgKind.RESIDENTS_COMMITTEE)
         )
-        .select_related("person", "organisation")
-    )  # in Position's own order, so the first lead is the one epmc_lead_for names
-    lead = next((p for p in positions if p.leads_epmc and p.organisation.kind in office_kinds), None)
-    heads = [p for p in positions if p.is_head and p.organisation.kind == OrgKind.RESIDENTS_COMMITTEE]
-    return [p.person for p in ([lead] if lead else []) + heads]
+        # Position's own order (its organisation's place, kind and name; the head first), so the first lead is the
+        # one epmc_lead_for names; the place is the community for every row here.
+        .order_by("organisation__kind", "organisation__name", "-is_head", "id")
+        .values_list("leads_epmc", "is_head", "organisation__kind", *(f"person__{f}" for f in _NOTICE_FIELDS))
+    )
+    rows = list(positions)
+    lead = next((r for r in rows if r[0] and r[2] in office_kinds), None)
+    heads = [r for r in rows if r[1] and r[2] == OrgKind.RESIDENTS_COMMITTEE]
+    return [Person.from_db(positions.db, _NOTICE_FIELDS, r[3:]) for r in ([lead] if lead else []) + heads]
+
+
+_NOTICE_FIELDS = ("id", "email", "language")
 
 
 # --- classification and routes ----------------------------------------------------------------------------
