@@ -423,31 +423,42 @@ def _reserve_case_id() -> int | None:
 def _office(community: Place | None) -> list[Person]:
     """Who hears of a new case (CS-1): the Residents' Committee member in charge of the EPMC, who runs the joint
     meeting office (JM-4, as `directory.epmc_lead_for` finds them), and the heads of the Residents' Committee,
-    all in one query. Only what a notice needs of each person is read (id, e-mail, language: `delivery.notify`);
-    the rest of the Person is loaded if something asks for it (issue 9: the full rows of positions, people and
-    organisations were a tenth of a report's CPU time)."""
+    all in one query. Each Person carries only what a notice needs (id, e-mail, language: `delivery.notify`);
+    anything else is loaded if something asks for it."""
     if community is None:
         return []
-    office_kinds = (OrgKind.RESIDENTS_COMMITTEE, OrgKind.EPMC)
-    positions = (
-        Position.objects.current()
-        .filter(organisation__place=community)
-        .filter(
-            Q(leads_epmc=True, organisation__kind__in=office_kinds)
-            | Q(is_head=True, organisation__kind=OrgKind.RESIDENTS_COMMITTEE)
-        )
-        # Position's own order (its organisation's place, kind and name; the head first), so the first lead is the
-        # one epmc_lead_for names; the place is the community for every row here.
-        .order_by("organisation__kind", "organisation__name", "-is_head", "id")
-        .values_list("leads_epmc", "is_head", "organisation__kind", *(f"person__{f}" for f in _NOTICE_FIELDS))
-    )
-    rows = list(positions)
-    lead = next((r for r in rows if r[0] and r[2] in office_kinds), None)
-    heads = [r for r in rows if r[1] and r[2] == OrgKind.RESIDENTS_COMMITTEE]
-    return [Person.from_db(positions.db, _NOTICE_FIELDS, r[3:]) for r in ([lead] if lead else []) + heads]
+    rc, office_kinds = OrgKind.RESIDENTS_COMMITTEE, (OrgKind.RESIDENTS_COMMITTEE, OrgKind.EPMC)
+    today = connection.ops.adapt_datefield_value(timezone.localdate())
+    with connection.cursor() as cursor:
+        cursor.execute(_office_sql(), [community.pk, *office_kinds, rc, today, today])
+        rows = cursor.fetchall()
+    # The query keeps Position's own order: the first lead is the one epmc_lead_for names.
+    lead = next((r for r in rows if r[0]), None)
+    heads = [r for r in rows if r[1] and r[2] == rc]
+    return [Person.from_db(connection.alias, _NOTICE_FIELDS, r[3:]) for r in ([lead] if lead else []) + heads]
 
 
 _NOTICE_FIELDS = ("id", "email", "language")
+
+
+def _office_sql() -> str:
+    """`Position.objects.current()` in the community's Residents' Committee and EPMC, the EPMC leads and the
+    RC's heads, in Position's own order (organisation: its place, the same for all, then kind and name; head
+    first; id). Plain SQL: built by the ORM, the query cost a tenth of a report's CPU time (issue 9)."""
+    q = connection.ops.quote_name
+    position, org, person = (q(m._meta.db_table) for m in (Position, Organisation, Person))
+    # Identifiers come from the models' metadata, quoted; every value is a parameter.
+    return (
+        f"SELECT p.{q('leads_epmc')}, p.{q('is_head')}, o.{q('kind')}, "  # noqa: S608
+        + ", ".join(f"u.{q(f)}" for f in _NOTICE_FIELDS)
+        + f" FROM {position} p JOIN {org} o ON o.{q('id')} = p.{q('organisation_id')} "
+        f"JOIN {person} u ON u.{q('id')} = p.{q('person_id')} "
+        f"WHERE o.{q('place_id')} = %s AND o.{q('kind')} IN (%s, %s) "
+        f"AND (p.{q('leads_epmc')} OR (p.{q('is_head')} AND o.{q('kind')} = %s)) "
+        f"AND (p.{q('term_start')} IS NULL OR p.{q('term_start')} <= %s) "
+        f"AND (p.{q('term_end')} IS NULL OR p.{q('term_end')} >= %s) "
+        f"ORDER BY o.{q('kind')}, o.{q('name')}, p.{q('is_head')} DESC, p.{q('id')}"
+    )
 
 
 # --- classification and routes ----------------------------------------------------------------------------
