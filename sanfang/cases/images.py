@@ -120,6 +120,9 @@ _SOF = {0xC0, 0xC1, 0xC2}
 # In a scan's coded data 0xFF is followed by 0x00 (a stuffed byte), a restart marker (D0-D7) or fill (0xFF):
 # anything else is the next segment's marker.
 _END_OF_SCAN = re.compile(rb"\xff[^\x00\xd0-\xd7\xff]")
+# A camera's or an editor's JPEG has a few dozen segments (a progressive one: ten or so scans with their tables);
+# past this many the file is re-encoded rather than walked segment by segment in Python.
+MAX_SEGMENTS = 200
 
 
 def _picture_only(data: bytes) -> bool:
@@ -130,8 +133,8 @@ def _picture_only(data: bytes) -> bool:
     if not data.startswith(b"\xff\xd8"):
         return False
     pos, end, frames = 2, len(data), 0
-    while pos + 2 <= end:
-        if data[pos] != 0xFF:
+    for _segment in range(MAX_SEGMENTS):
+        if pos + 2 > end or data[pos] != 0xFF:
             return False
         marker = data[pos + 1]
         if marker == 0xD9:  # EOI

@@ -272,3 +272,14 @@ def test_only_a_plain_rgb_jpeg_within_the_longest_edge_is_kept():
         photo = images.clean_photo(_upload(data))
         img = _stored(photo)
         assert photo.content.read() != data and img.mode == "RGB" and max(img.size) <= images.MAX_EDGE
+
+
+def test_a_jpeg_of_very_many_segments_is_re_encoded_not_walked():
+    data = _jpeg((64, 32))
+    dqt = data.index(b"\xff\xdb")
+    table = data[dqt : dqt + 2 + int.from_bytes(data[dqt + 2 : dqt + 4], "big")]
+    few, many = (data[:dqt] + table * n + data[dqt:] for n in (20, images.MAX_SEGMENTS))
+    assert images._picture_only(few)  # the same table defined again is allowed …
+    assert not images._picture_only(many)  # … but not without end
+    raw = images.clean_photo(_upload(many)).content.read()
+    assert raw != many and _stored(images.clean_photo(_upload(many))).size == (64, 32)
