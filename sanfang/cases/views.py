@@ -52,10 +52,8 @@ def _form_error(form, exc: DomainError) -> None:
 
 def report(request: HttpRequest, code: str) -> HttpResponse:
     """Reached from a compound's board and its QR code; anonymous allowed, signed-in residents prefilled."""
-    # With its community and street: the case belongs to all three (one query instead of three).
-    compound = get_object_or_404(
-        Place.objects.select_related("parent__parent"), code=code, kind=PlaceKind.COMPOUND
-    )
+    # With its community and street (the case belongs to all three) and the street's deadline, in one query.
+    compound = get_object_or_404(services.report_places(), code=code, kind=PlaceKind.COMPOUND)
     initial = {}
     if request.user.is_authenticated:
         initial = {"reporter_name": request.user.name, "reporter_contact": request.user.phone or ""}

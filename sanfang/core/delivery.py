@@ -47,6 +47,7 @@ def notify(
     urgent: bool = False,
     organisations: Iterable = (),
     email: bool = True,
+    fresh: bool = False,
 ) -> list[Message]:
     """Tell people (and the group robots of organisations) something once per `key`.
 
@@ -57,6 +58,9 @@ def notify(
       for those already told.
     - `subject`, `body`: functions building the text (see the module's docstring), so that each recipient
       reads it in their own language; plain text is sent as it is.
+    - `fresh`: the key names a row created in the caller's own transaction (a case just reported), so no one
+      can have been told under it: the two look-ups of who was told already are skipped (issue 9). The inserts
+      still keep a row that exists, as always.
     """
     texts: dict[str, tuple[str, str]] = {}
 
@@ -68,7 +72,11 @@ def notify(
     people = {p.pk: p for p in recipients if p is not None}
     # Everyone's message in two statements, however many they are (issue 9): who was told under this key
     # already, then one insert for the others.
-    told = {m.recipient_id: m for m in Message.objects.filter(key=key, recipient_id__in=list(people))}
+    told = (
+        {}
+        if fresh
+        else {m.recipient_id: m for m in Message.objects.filter(key=key, recipient_id__in=list(people))}
+    )
     new: list[Message] = []
     for pk, person in people.items():
         if pk not in told:
@@ -116,7 +124,11 @@ def notify(
                     webhook=hook,
                 )
             )
-    sent = set(Delivery.objects.filter(key__in=[d.key for d in deliveries]).values_list("key", flat=True))
+    sent = (
+        set()
+        if fresh
+        else set(Delivery.objects.filter(key__in=[d.key for d in deliveries]).values_list("key", flat=True))
+    )
     # One row per key (a truncated key may repeat within the batch; one statement cannot write a row twice).
     created = list({d.key: d for d in deliveries if d.key not in sent}.values())
     _insert_once(Delivery, created, ["key"])

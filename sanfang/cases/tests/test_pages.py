@@ -61,6 +61,22 @@ def test_resident_reports_anonymously_from_a_phone_and_gets_a_private_follow_lin
     assert client.get("/cases/follow/not-the-token/").status_code == 404
 
 
+def test_a_report_from_the_form_is_due_for_classification_by_its_streets_own_deadline(client, world):
+    """The street's working days for classifying come with the compound's own query (issue 9): a street that set
+    them gets its value, another street the default, a street that changes it the new value at once."""
+    services.set_policy(actor=world.street_official, street=world.street_a, key="classify", value=7)
+    assert _report(client, world).status_code == 302
+    other = {"category": "sanitation", "description": "楼道灯坏了很久没人修"}
+    assert client.post(f"/cases/report/{world.compound_b1.code}/", other).status_code == 302
+    services.set_policy(actor=world.street_official, street=world.street_a, key="classify", value=4)
+    assert _report(client, world).status_code == 302
+    first, in_b, changed = Case.objects.order_by("id")
+    assert (first.street, first.due_working_days) == (world.street_a, 7)
+    assert (in_b.street, in_b.due_working_days) == (world.street_b, services.DEFAULT_DEADLINES["classify"])
+    assert (changed.street, changed.due_working_days) == (world.street_a, 4)
+    assert first.response_due_on == first.due_on
+
+
 def test_photo_is_reencoded_without_exif_and_gps(client, world):
     photo = SimpleUploadedFile("p.jpg", _jpeg_with_gps(), content_type="image/jpeg")
     _report(client, world, photos=[photo])

@@ -348,3 +348,21 @@ def test_a_notice_to_many_people_is_written_in_the_same_statements_as_to_one(
         "rc@example.test",
     ]
     assert len(callbacks) == 1
+
+
+def test_a_notice_under_a_fresh_key_is_written_without_looking_up_who_was_told(
+    world, django_capture_on_commit_callbacks
+):
+    """Issue 9: a key naming a row of the caller's own transaction (a case just reported) cannot have been used:
+    the messages and the e-mails are one insert each, and each is sent once after commit."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    people = [_with_email(world.rc_member, "rc@example.test"), world.epmc_lead]
+    with django_capture_on_commit_callbacks() as callbacks, CaptureQueriesContext(connection) as ctx:
+        messages = _notify(world, key="case:9:submitted:1", recipients=people, fresh=True)
+    assert [q["sql"].split()[0] for q in ctx.captured_queries] == ["INSERT", "INSERT"]
+    assert [m.recipient for m in messages] == people and all(m.pk for m in messages)
+    assert Message.objects.filter(key="case:9:submitted:1").count() == 2
+    assert list(Delivery.objects.values_list("address", flat=True)) == ["rc@example.test"]
+    assert len(callbacks) == 1
