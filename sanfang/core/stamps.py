@@ -21,6 +21,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterable
 
+from django.db import connection
 from django.db.models.signals import post_delete, post_save
 
 from .models import Stamp
@@ -49,6 +50,21 @@ def read(*keys: str) -> tuple[str, ...]:
         Stamp.objects.bulk_create([Stamp(key=k, token=_token()) for k in missing], ignore_conflicts=True)
         found.update(Stamp.objects.filter(key__in=missing).values_list("key", "token"))
     return tuple(found[k] for k in keys)
+
+
+def token_sql(key: str, of: str = "") -> tuple[str, list[str]]:
+    """A scalar subquery giving the token of one stamp (NULL if the key was never stamped) and its parameters, to
+    put in a SELECT list: a row is then read with the tokens of the stamps it depends on in one plain query.
+
+    `token_sql("board:directory")`: the token of that key. `token_sql("board:", of='p."id"')`: the token of
+    the key "board:<id>" of the outer query's row (`of` is SQL of the caller's own, never a value). A subquery
+    on the unique key rather than an outer join: the same result, and PostgreSQL plans it in about half the time
+    (measured on the board's query). The parameters come in the order of the subquery's place in the SQL."""
+    q = connection.ops.quote_name
+    # Identifiers come from the model's metadata, quoted; the key (or its prefix) is a parameter.
+    key_sql = f"%s || {of}" if of else "%s"
+    table = q(Stamp._meta.db_table)
+    return f"(SELECT st.{q('token')} FROM {table} st WHERE st.{q('key')} = {key_sql})", [key]  # noqa: S608
 
 
 def watch(model, keys_of: Callable[[object, dict], Iterable[str]], uid: str) -> None:
