@@ -18,8 +18,9 @@ must call `bump` themselves.
 
 from __future__ import annotations
 
+import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 
 from django.db import connection
 from django.db.models.signals import post_delete, post_save
@@ -33,6 +34,8 @@ def _token() -> str:
 
 def bump(*keys: str) -> None:
     """Give each key a new token (inside the caller's transaction, if any)."""
+    if keys:
+        RecentReads.forget_all()  # this process's own change is on its next read, not a second later
     for key in keys:
         token = _token()
         if Stamp.objects.filter(key=key).update(token=token):
@@ -65,6 +68,48 @@ def token_sql(key: str, of: str = "") -> tuple[str, list[str]]:
     key_sql = f"%s || {of}" if of else "%s"
     table = q(Stamp._meta.db_table)
     return f"(SELECT st.{q('token')} FROM {table} st WHERE st.{q('key')} = {key_sql})", [key]  # noqa: S608
+
+
+class RecentReads:
+    """Values read with their stamps' tokens, kept in this process for at most `seconds` so that a page read in
+    large numbers (the public board) is served without touching the database at all: a change made by another
+    process is then on that page at most `seconds` after it committed — the lag such a page accepts, written in
+    docs/performance.md. A change made through this process (`bump`) empties every memo at once.
+
+    Reads inside a transaction are neither served from the memo nor kept: the transaction may have changed the
+    stamps itself and may still roll back. The entry's age counts from before its read, so nothing read before
+    a commit outlives the commit by more than `seconds`. Bounded: at `size` entries the memo starts again."""
+
+    _all: list[RecentReads] = []
+
+    def __init__(self, seconds: float, size: int = 4096, clock: Callable[[], float] = time.monotonic):
+        self.seconds, self.size, self.clock = seconds, size, clock
+        self._entries: dict[Hashable, tuple[float, object]] = {}
+        RecentReads._all.append(self)
+
+    def get(self, key: Hashable, read: Callable[[], object]) -> object:
+        """The value of `read()` for `key`, from the memo if it was read less than `seconds` ago. A None read
+        is not kept (an unknown address must not fill the memo)."""
+        if self.seconds <= 0 or connection.in_atomic_block:
+            return read()
+        now = self.clock()
+        entry = self._entries.get(key)
+        if entry is not None and now - entry[0] < self.seconds:
+            return entry[1]
+        value = read()
+        if value is not None:
+            if len(self._entries) >= self.size:
+                self._entries.clear()
+            self._entries[key] = (now, value)
+        return value
+
+    def forget(self) -> None:
+        self._entries.clear()
+
+    @classmethod
+    def forget_all(cls) -> None:
+        for memo in cls._all:
+            memo.forget()
 
 
 def watch(model, keys_of: Callable[[object, dict], Iterable[str]], uid: str) -> None:

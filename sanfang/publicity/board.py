@@ -318,15 +318,27 @@ class BoardState:
         return compound
 
 
-def board_state(code: str) -> BoardState | None:
-    """`stamped_compound` without the compound's other columns: a cached visit costs this one query (loading
-    the row into a model was more CPU than the rest of the visit)."""
+# A board's state as read in the last second, per code (stamps.RecentReads): most anonymous visits then touch no
+# database at all — not even the connection's health check. The lag it adds, at most this many seconds before
+# another process's change is on the board, is the one docs/performance.md says a public board tolerates.
+STATE_MEMO_SECONDS = min(float(getattr(settings, "BOARD_STATE_MEMO_SECONDS", 1.0)), 1.0)
+state_memo = stamps.RecentReads(STATE_MEMO_SECONDS)
+
+
+def read_board_state(code: str) -> BoardState | None:
+    """`stamped_compound` without the compound's other columns, in one query (loading the row into a model was
+    more CPU than the rest of a cached visit)."""
     from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute(*_stamped_sql("p.id", code))
         row = cursor.fetchone()
     return BoardState(*row) if row else None
+
+
+def board_state(code: str) -> BoardState | None:
+    """The compound's id and board tokens for an anonymous visit: read in the last second, or now (one query)."""
+    return state_memo.get(code, lambda: read_board_state(code))
 
 
 def _key(prefix: str, compound: Place | BoardState, today: dt.date, *extra: str) -> str:
