@@ -219,3 +219,22 @@ def test_issue9_board_pages_never_push_the_rate_limit_counters_out_of_the_cache(
         with pytest.raises(ratelimit.RateLimited):
             for _ in range(28):
                 ratelimit.hit(rf.post("/login/"), "login")  # 30 a minute: the first three still count
+
+
+def test_issue9_the_cached_pages_csrf_token_is_one_django_makes_and_accepts(rf):
+    """page_cache.csrf_token is get_token with cheaper random draws: a new visitor's secret goes into the cookie,
+    every call masks it anew, and Django's own format check and unmasking accept the result."""
+    from django.middleware.csrf import CSRF_ALLOWED_CHARS, _check_token_format, _unmask_cipher_token
+
+    request = rf.get("/b/x")
+    first = page_cache.csrf_token(request)
+    secret = request.META["CSRF_COOKIE"]
+    assert request.META["CSRF_COOKIE_NEEDS_UPDATE"] is True  # CsrfViewMiddleware sets the cookie
+    assert len(secret) == 32 and set(secret) <= set(CSRF_ALLOWED_CHARS)
+    _check_token_format(first)
+    second = page_cache.csrf_token(request)
+    assert second != first and request.META["CSRF_COOKIE"] == secret
+    assert _unmask_cipher_token(first) == _unmask_cipher_token(second) == secret
+    assert page_cache.csrf_token(rf.get("/b/x")) != first  # another visitor, another secret
+    # Every one of the 62 characters is drawn (bytes are mapped without dropping part of the alphabet).
+    assert set(page_cache.random_chars(62 * 100)) == set(CSRF_ALLOWED_CHARS)
