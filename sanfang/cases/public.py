@@ -62,9 +62,13 @@ def rendered_case(tracking_no: str) -> dict[str, str] | None:
     if None in tokens:  # a key never stamped yet: give it its first token
         tokens = list(stamps.read(board_stamp(compound_id), DIRECTORY_STAMP))
     today = timezone.localdate()
-    key = ":".join(
-        ["cases:public", str(case_id), get_language() or "", timezone.get_current_timezone_name()]
-        + [today.isoformat(), *tokens]
+    key = page_cache.key(
+        "cases:public",
+        str(case_id),
+        get_language() or "",
+        timezone.get_current_timezone_name(),
+        today.isoformat(),
+        *tokens,
     )
     parts = caches[page_cache.CACHE].get(key)
     if parts is None:

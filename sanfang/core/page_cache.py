@@ -49,6 +49,53 @@ CSRF, NEXT = b"csrf", b"next"
 CACHE = "pages"  # settings.CACHES: apart from the rate-limit counters in the default cache
 
 
+# --- the release ------------------------------------------------------------------------------------------------
+#
+# A page rendered by one release of the code must not be served, nor confirmed by a 304, after a deploy that
+# changes what the page looks like: the release is part of every key made by `key` (the boards' pages and parts,
+# the public case pages), and the ETag is made from the key.
+
+
+def files_digest(root) -> str:
+    """A hash of the files under `root` that shape a page — templates, static files, code, translations'
+    sources — with their paths. Compiled files (.pyc, .mo) and tests are left out: the former are made from
+    files that are in it and may differ byte for byte between machines."""
+    digest = hashlib.blake2b(digest_size=8)
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root)
+        if not path.is_file() or path.suffix in (".pyc", ".mo") or {"tests", "__pycache__"} & set(rel.parts):
+            continue
+        digest.update(f"{rel.as_posix()}\0{path.stat().st_size}\0".encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+@functools.cache
+def code_release() -> str:
+    """The installed package's version and the `files_digest` of the package, once per process (~50 ms)."""
+    import importlib.metadata
+    from pathlib import Path
+
+    import sanfang
+
+    try:
+        version = importlib.metadata.version("sanfang")
+    except importlib.metadata.PackageNotFoundError:
+        version = "0"
+    return f"{version}+{files_digest(Path(sanfang.__file__).resolve().parent)}"
+
+
+def release() -> str:
+    """settings.RELEASE (SANFANG_RELEASE) or, when it is empty, the installed code's `code_release`."""
+    return settings.RELEASE or code_release()
+
+
+def key(*parts: str) -> str:
+    """A page-cache key: the parts naming what the page shows, and the release that renders it. Every cached page
+    and every part of one is keyed with this, so a new release misses the cache and changes the ETag."""
+    return ":".join((*parts, release()))
+
+
 def shared_visitor(request: HttpRequest) -> bool:
     """An anonymous visitor with no flash message waiting: what the shared page shows them depends only on
     the cache key (reading the messages' length does not consume them)."""

@@ -346,9 +346,14 @@ def _key(prefix: str, compound: Place | BoardState, today: dt.date, *extra: str)
     tokens = (getattr(compound, "board_token", None), getattr(compound, "directory_token", None))
     if None in tokens:
         tokens = stamps.read(board_stamp(compound.pk), DIRECTORY_STAMP)
-    return ":".join(
-        [prefix, str(compound.pk), get_language() or "", timezone.get_current_timezone_name()]
-        + [today.isoformat(), *extra, *tokens]
+    return page_cache.key(
+        prefix,
+        str(compound.pk),
+        get_language() or "",
+        timezone.get_current_timezone_name(),
+        today.isoformat(),
+        *extra,
+        *tokens,
     )
 
 
