@@ -282,6 +282,11 @@ else:
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
         "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
     }
+# The release whose templates, static files and code rendered a cached page: part of every page-cache key and so of
+# the boards' ETags (core/page_cache.py `key`), so that a deploy that changes output never serves or confirms a
+# page of the release before. Empty: derived from the installed code (the package's version and a hash of its
+# files, computed once per process); set SANFANG_RELEASE (a tag, a commit) to name it yourself (docs/deploy.md).
+RELEASE = os.environ.get("SANFANG_RELEASE", "")
 # "pages": what is kept per state of its data under stamps — rendered public pages (core/page_cache.py, the
 # boards' parts, public case pages) and each person's grants (directory/scopes.py). There are
 # thousands (every compound's board, per language and display mode), and a file cache that is full deletes a

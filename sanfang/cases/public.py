@@ -22,7 +22,6 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from sanfang.core import page_cache, stamps
-from sanfang.core.models import Stamp
 
 from . import services
 from .models import Case
@@ -40,16 +39,15 @@ def _stamped(tracking_no: str) -> tuple[int, int, str | None, str | None] | None
     """(case id, compound id, board token, directory token) in one plain query, or None for an unknown number.
     (Built by the ORM, compiling the query would cost more CPU than the rest of a cached visit.)"""
     q = connection.ops.quote_name
-    case, stamp = q(Case._meta.db_table), q(Stamp._meta.db_table)
+    board_sql, board_params = stamps.token_sql("board:", of=f"c.{q('compound_id')}")
+    directory_sql, directory_params = stamps.token_sql(DIRECTORY_STAMP)
     # Identifiers come from the models' metadata, quoted; every value is a parameter.
     sql = (
-        f"SELECT c.{q('id')}, c.{q('compound_id')}, s.{q('token')}, d.{q('token')} FROM {case} c "  # noqa: S608
-        f"LEFT JOIN {stamp} s ON s.{q('key')} = 'board:' || c.{q('compound_id')} "
-        f"LEFT JOIN {stamp} d ON d.{q('key')} = %s "
-        f"WHERE c.{q('tracking_no')} = %s"
+        f"SELECT c.{q('id')}, c.{q('compound_id')}, {board_sql}, {directory_sql} "  # noqa: S608
+        f"FROM {q(Case._meta.db_table)} c WHERE c.{q('tracking_no')} = %s"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [DIRECTORY_STAMP, tracking_no])
+        cursor.execute(sql, [*board_params, *directory_params, tracking_no])
         row = cursor.fetchone()
     return (row[0], row[1], row[2], row[3]) if row else None
 
@@ -64,9 +62,13 @@ def rendered_case(tracking_no: str) -> dict[str, str] | None:
     if None in tokens:  # a key never stamped yet: give it its first token
         tokens = list(stamps.read(board_stamp(compound_id), DIRECTORY_STAMP))
     today = timezone.localdate()
-    key = ":".join(
-        ["cases:public", str(case_id), get_language() or "", timezone.get_current_timezone_name()]
-        + [today.isoformat(), *tokens]
+    key = page_cache.key(
+        "cases:public",
+        str(case_id),
+        get_language() or "",
+        timezone.get_current_timezone_name(),
+        today.isoformat(),
+        *tokens,
     )
     parts = caches[page_cache.CACHE].get(key)
     if parts is None:

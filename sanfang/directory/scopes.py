@@ -284,17 +284,15 @@ def stamped_person(pk) -> Person | None:
         pk = Person._meta.pk.to_python(pk)
     except ValidationError:
         return None
-    from sanfang.core.models import Stamp
-
     q = connection.ops.quote_name
-    person, stamp = q(Person._meta.db_table), q(Stamp._meta.db_table)
+    person_sql, person_params = stamps.token_sql(person_stamp(pk))
+    directory_sql, directory_params = stamps.token_sql(SCOPE_DIRECTORY_STAMP)
     # Identifiers come from the models' metadata, quoted; every value is a parameter.
     sql = (
-        f"SELECT p.*, s.{q('token')} AS scope_person_token, d.{q('token')} AS scope_directory_token "  # noqa: S608
-        f"FROM {person} p LEFT JOIN {stamp} s ON s.{q('key')} = %s LEFT JOIN {stamp} d ON d.{q('key')} = %s "
-        f"WHERE p.{q('id')} = %s"
+        f"SELECT p.*, {person_sql} AS scope_person_token, {directory_sql} AS scope_directory_token "  # noqa: S608
+        f"FROM {q(Person._meta.db_table)} p WHERE p.{q('id')} = %s"
     )
-    found = list(Person.objects.raw(sql, [person_stamp(pk), SCOPE_DIRECTORY_STAMP, pk]))
+    found = list(Person.objects.raw(sql, [*person_params, *directory_params, pk]))
     return found[0] if found else None
 
 

@@ -277,30 +277,27 @@ def board_stamp(compound_id: int) -> str:
     return f"board:{compound_id}"
 
 
-def _stamped_sql(columns: str) -> str:
-    """SELECT `columns` of the compound (alias p) with the tokens of its two board stamps (board_token,
-    directory_token) in one plain query; parameters: the directory stamp's key, the code, the compound kind."""
+def _stamped_sql(columns: str, code: str) -> tuple[str, list]:
+    """SELECT `columns` of the compound (alias p) of a code with the tokens of its two board stamps (board_token,
+    directory_token) in one plain query, and its parameters."""
     from django.db import connection
 
-    from sanfang.core.models import Stamp
-
     q = connection.ops.quote_name
-    place, stamp = q(Place._meta.db_table), q(Stamp._meta.db_table)
+    board_sql, board_params = stamps.token_sql("board:", of=f"p.{q('id')}")
+    directory_sql, directory_params = stamps.token_sql(DIRECTORY_STAMP)
     # Identifiers come from the models' metadata, quoted; every value is a parameter.
-    # Scalar subqueries rather than two outer joins: the same rows (the key is unique), planned in half the time.
-    return (
-        f"SELECT {columns}, "  # noqa: S608
-        f"(SELECT s.{q('token')} FROM {stamp} s WHERE s.{q('key')} = 'board:' || p.{q('id')}) AS board_token, "
-        f"(SELECT d.{q('token')} FROM {stamp} d WHERE d.{q('key')} = %s) AS directory_token "
-        f"FROM {place} p WHERE p.{q('code')} = %s AND p.{q('kind')} = %s"
+    sql = (
+        f"SELECT {columns}, {board_sql} AS board_token, {directory_sql} AS directory_token "  # noqa: S608
+        f"FROM {q(Place._meta.db_table)} p WHERE p.{q('code')} = %s AND p.{q('kind')} = %s"
     )
+    return sql, [*board_params, *directory_params, code, PlaceKind.COMPOUND]
 
 
 def stamped_compound(code: str) -> Place | None:
     """The compound with the tokens of its board stamps (`board_token`, `directory_token`) in one plain query.
     (Built by the ORM with subqueries, compiling it cost more CPU than the rest of a cached request.) Its
     parents load lazily, when the board is rendered."""
-    found = list(Place.objects.raw(_stamped_sql("p.*"), [DIRECTORY_STAMP, code, PlaceKind.COMPOUND]))
+    found = list(Place.objects.raw(*_stamped_sql("p.*", code)))
     return found[0] if found else None
 
 
@@ -321,15 +318,27 @@ class BoardState:
         return compound
 
 
-def board_state(code: str) -> BoardState | None:
-    """`stamped_compound` without the compound's other columns: a cached visit costs this one query (loading
-    the row into a model was more CPU than the rest of the visit)."""
+# A board's state as read in the last second, per code (stamps.RecentReads): most anonymous visits then touch no
+# database at all — not even the connection's health check. The lag it adds, at most this many seconds before
+# another process's change is on the board, is the one docs/performance.md says a public board tolerates.
+STATE_MEMO_SECONDS = min(float(getattr(settings, "BOARD_STATE_MEMO_SECONDS", 1.0)), 1.0)
+state_memo = stamps.RecentReads(STATE_MEMO_SECONDS)
+
+
+def read_board_state(code: str) -> BoardState | None:
+    """`stamped_compound` without the compound's other columns, in one query (loading the row into a model was
+    more CPU than the rest of a cached visit)."""
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute(_stamped_sql("p.id"), [DIRECTORY_STAMP, code, PlaceKind.COMPOUND])
+        cursor.execute(*_stamped_sql("p.id", code))
         row = cursor.fetchone()
     return BoardState(*row) if row else None
+
+
+def board_state(code: str) -> BoardState | None:
+    """The compound's id and board tokens for an anonymous visit: read in the last second, or now (one query)."""
+    return state_memo.get(code, lambda: read_board_state(code))
 
 
 def _key(prefix: str, compound: Place | BoardState, today: dt.date, *extra: str) -> str:
@@ -337,9 +346,14 @@ def _key(prefix: str, compound: Place | BoardState, today: dt.date, *extra: str)
     tokens = (getattr(compound, "board_token", None), getattr(compound, "directory_token", None))
     if None in tokens:
         tokens = stamps.read(board_stamp(compound.pk), DIRECTORY_STAMP)
-    return ":".join(
-        [prefix, str(compound.pk), get_language() or "", timezone.get_current_timezone_name()]
-        + [today.isoformat(), *extra, *tokens]
+    return page_cache.key(
+        prefix,
+        str(compound.pk),
+        get_language() or "",
+        timezone.get_current_timezone_name(),
+        today.isoformat(),
+        *extra,
+        *tokens,
     )
 
 

@@ -78,6 +78,23 @@ def test_issue9_public_case_is_served_from_the_cache_until_it_changes(client, wo
     assert "cases_caseevent" not in ctx.captured_queries[0]["sql"]
 
 
+def test_issue9_a_new_release_renders_the_public_case_page_anew(client, world, settings, monkeypatch):
+    """A deploy that changes the templates must not serve a page rendered by the release before
+    (core/page_cache.py `key`): the release is in the cache key."""
+    case = _reported(world)
+    settings.RELEASE = "2026.12.1"
+    page(client, case)
+    builds, build = [], services.board_case
+    monkeypatch.setattr(services, "board_case", lambda *a, **kw: builds.append(1) or build(*a, **kw))
+    page(client, case)
+    assert builds == []  # the same release: from the cache
+    settings.RELEASE = "2026.12.2"
+    page(client, case)
+    assert builds == [1]  # a new release: rendered anew
+    page(client, case)
+    assert builds == [1]
+
+
 def test_issue9_a_new_public_event_is_on_the_public_case_page_at_once(client, world):
     case = _reported(world)
     page(client, case)

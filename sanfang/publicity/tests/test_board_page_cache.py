@@ -219,3 +219,76 @@ def test_issue9_board_pages_never_push_the_rate_limit_counters_out_of_the_cache(
         with pytest.raises(ratelimit.RateLimited):
             for _ in range(28):
                 ratelimit.hit(rf.post("/login/"), "login")  # 30 a minute: the first three still count
+
+
+def test_issue9_the_cached_pages_csrf_token_is_one_django_makes_and_accepts(rf):
+    """page_cache.csrf_token is get_token with cheaper random draws: a new visitor's secret goes into the cookie,
+    every call masks it anew, and Django's own format check and unmasking accept the result."""
+    from django.middleware.csrf import CSRF_ALLOWED_CHARS, _check_token_format, _unmask_cipher_token
+
+    request = rf.get("/b/x")
+    first = page_cache.csrf_token(request)
+    secret = request.META["CSRF_COOKIE"]
+    assert request.META["CSRF_COOKIE_NEEDS_UPDATE"] is True  # CsrfViewMiddleware sets the cookie
+    assert len(secret) == 32 and set(secret) <= set(CSRF_ALLOWED_CHARS)
+    _check_token_format(first)
+    second = page_cache.csrf_token(request)
+    assert second != first and request.META["CSRF_COOKIE"] == secret
+    assert _unmask_cipher_token(first) == _unmask_cipher_token(second) == secret
+    assert page_cache.csrf_token(rf.get("/b/x")) != first  # another visitor, another secret
+    # Every one of the 62 characters is drawn (bytes are mapped without dropping part of the alphabet).
+    assert set(page_cache.random_chars(62 * 100)) == set(CSRF_ALLOWED_CHARS)
+
+
+def test_issue9_a_new_release_misses_the_cached_page_and_changes_its_etag(
+    client, scheduled, settings, monkeypatch
+):
+    """After a deploy that changes the templates, no page of the release before is served, and no browser's copy
+    of one is confirmed by a 304 (settings.RELEASE, core/page_cache.py `key`)."""
+    settings.RELEASE = "2026.12.1"
+    first = client.get(url(scheduled))
+    assert client.get(url(scheduled), headers={"if-none-match": first["ETag"]}).status_code == 304
+    renders = []
+    render = page_cache.render_to_string
+    monkeypatch.setattr(
+        page_cache, "render_to_string", lambda *a, **kw: renders.append(1) or render(*a, **kw)
+    )
+    settings.RELEASE = "2026.12.2"
+    after = client.get(url(scheduled), headers={"if-none-match": first["ETag"]})
+    assert after.status_code == 200 and after["ETag"] != first["ETag"]
+    assert renders == [1]  # the whole page rendered anew under the new release
+    assert client.get(url(scheduled), headers={"if-none-match": after["ETag"]}).status_code == 304
+
+
+def test_issue9_the_release_derived_from_the_code_changes_with_a_template(tmp_path):
+    """Without SANFANG_RELEASE the release is the package's version and a hash of its files: a changed template,
+    static file or module changes it; compiled files and tests do not."""
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "board.html").write_text("<h1>{{ title }}</h1>")
+    (tmp_path / "static").mkdir()
+    (tmp_path / "static" / "app.css").write_text("h1 { color: red }")
+    before = page_cache.files_digest(tmp_path)
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_x.py").write_text("assert True")
+    (tmp_path / "static" / "app.pyc").write_bytes(b"\0")
+    assert page_cache.files_digest(tmp_path) == before
+    (tmp_path / "templates" / "board.html").write_text("<h2>{{ title }}</h2>")
+    changed = page_cache.files_digest(tmp_path)
+    assert changed != before
+    (tmp_path / "static" / "app.css").write_text("h1 { color: blue }")
+    assert page_cache.files_digest(tmp_path) not in (before, changed)
+    import importlib.metadata
+    from pathlib import Path
+
+    import sanfang
+
+    package = Path(sanfang.__file__).resolve().parent
+    expected = f"{importlib.metadata.version('sanfang')}+{page_cache.files_digest(package)}"
+    assert page_cache.code_release() == expected
+
+
+def test_issue9_sanfang_release_names_the_release(settings):
+    settings.RELEASE = ""
+    assert page_cache.release() == page_cache.code_release()
+    settings.RELEASE = "v2026.12.06"
+    assert page_cache.release() == "v2026.12.06" and page_cache.key("a", "b") == "a:b:v2026.12.06"
