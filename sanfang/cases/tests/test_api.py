@@ -287,8 +287,9 @@ def test_detail_read_with_only_the_shown_columns_answers_as_the_full_read(
     person = getattr(world, reader)
     client = login(person)
     client.get(f"/api/v1/cases/{case.pk}")  # the person's scope is computed and kept
-    # session, person; the case with its compound, people and building; co-handlers, events, photos, summonses
-    with django_assert_num_queries(7):
+    # person; the case with its compound, people and building; co-handlers, events, photos, summonses (was 7: the
+    # session is read from its cache now)
+    with django_assert_num_queries(6):
         response = client.get(f"/api/v1/cases/{case.pk}")
     assert response.status_code == 200
     request = RequestFactory().get("/")

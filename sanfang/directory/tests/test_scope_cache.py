@@ -237,3 +237,4 @@ def test_every_persona_sees_the_same_scope_from_the_cache(world):
         cached = Scope(PhoneOrUsernameBackend().get_user(person.pk))
         assert cached.grants == computed.grants, name
         assert cached._company_compounds == computed._company_compounds, name
+        assert cached._few_under == computed._few_under, name
