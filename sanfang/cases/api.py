@@ -21,7 +21,7 @@ from sanfang.core.errors import RuleViolation
 from sanfang.directory.models import Building, Organisation, Place, PlaceKind
 
 from . import permissions, services
-from .models import Case, JointExplanation, MajorMatter, Status, Summons, SummonsLevel
+from .models import OPEN_STATUSES, Case, JointExplanation, MajorMatter, Status, Summons, SummonsLevel
 
 router = Router(tags=["cases"])
 
@@ -150,11 +150,32 @@ def _list_row(c: Case, today: dt.date) -> dict:
     }
 
 
-# What _list_row reads of a case, its compound and its handler: the list's query reads these columns only.
-LIST_COLUMNS = (
-    *("tracking_no", "category", "title", "case_class", "status", "step", "due_on", "bounce_count"),
+# What the list shows of a case, its compound and its handler: the list's query reads these values only, as plain
+# rows (no model instances to build, no deferred fields to set up: issue 9).
+LIST_VALUES = (
+    *("id", "tracking_no", "category", "title", "case_class", "status", "step", "due_on", "bounce_count"),
     *("created_at", "compound__code", "compound__name", "handler__name"),
 )
+
+
+def _list_value_row(c: dict, today: dt.date) -> dict:
+    """A row of LIST_VALUES as CaseListOut shows it (the same as _list_row of the case)."""
+    return {
+        "id": c["id"],
+        "tracking_no": c["tracking_no"],
+        "compound_code": c["compound__code"],
+        "compound": c["compound__name"],
+        "category": c["category"],
+        "title": c["title"],
+        "case_class": c["case_class"],
+        "status": c["status"],
+        "step": c["step"],
+        "due_on": c["due_on"],
+        "overdue": bool(c["status"] in OPEN_STATUSES and c["due_on"] and c["due_on"] < today),
+        "handler": c["handler__name"],  # None when there is no handler (the join is an outer one)
+        "bounce_count": c["bounce_count"],
+        "created_at": c["created_at"],
+    }
 
 
 def _summons_out(s: Summons) -> SummonsOut:
@@ -377,7 +398,7 @@ def list_cases(
     limit: int = 50,
     offset: int = 0,
 ):
-    qs = permissions.cases_visible_to(request.user).select_related("compound", "handler")
+    qs = permissions.cases_visible_to(request.user)
     if status == "open":
         qs = qs.open()
     elif status:
@@ -393,8 +414,8 @@ def list_cases(
         qs = qs.overdue(today)
     limit = max(1, min(limit, 200))
     offset = max(0, offset)  # a negative offset is no page at all (and no slice Django takes)
-    page = qs.only(*LIST_COLUMNS).order_by("-created_at", "-id")[offset : offset + limit]
-    return [_list_row(c, today) for c in page]
+    page = qs.values(*LIST_VALUES).order_by("-created_at", "-id")[offset : offset + limit]
+    return [_list_value_row(c, today) for c in page]
 
 
 class StaffCaseIn(Schema):
