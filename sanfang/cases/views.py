@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -289,6 +290,35 @@ class TriagePage:
         return self.number + 1
 
 
+# One row of the list. Built here with format_html, which escapes every value, rather than by the template engine:
+# its 25 rows × 9 cells were a third of the page's CPU (issue 9). The markup is the table's in triage.html.
+TRIAGE_ROW = (
+    '\n<tr>\n  <td><a href="{}">{}</a></td>\n  <td>{}</td>\n  <td>{}</td>\n  <td>{}</td>\n'
+    '  <td><span class="tag">{}</span></td>\n  <td>{}</td>\n  <td>{}</td>\n</tr>'
+)
+
+
+def _triage_html(rows: list[dict]) -> str:
+    overdue = format_html(' <span class="tag overdue">{}</span>', _("逾期"))
+    return format_html_join(
+        "",
+        TRIAGE_ROW,
+        (
+            (
+                r["url"],
+                r["tracking_no"],
+                r["title"],
+                r["compound"],
+                r["class_label"] or "—",
+                r["status_label"],
+                r["handler"] or "—",
+                format_html("{}{}", r["due"], overdue if r["overdue"] else "") if r["due"] else "",
+            )
+            for r in rows
+        ),
+    )
+
+
 @login_required
 def triage(request: HttpRequest) -> HttpResponse:
     """Queues: mine, my organisations', new (to classify), overdue; filters by class and status."""
@@ -298,6 +328,7 @@ def triage(request: HttpRequest) -> HttpResponse:
     qs, view, status, case_class, today = _filtered(request)
     qs = qs.values(*TRIAGE_COLUMNS).order_by("-created_at", "-id")
     page = TriagePage(qs, request.GET.get("page"))
+    rows = _triage_rows(page.object_list, today)
     compounds = Place.objects.compounds().filter(
         scope.place_q("path", roles=permissions.THREE_PARTIES_AND_LEAD + (Role.GRID_WORKER,))
     )[:200]
@@ -306,7 +337,8 @@ def triage(request: HttpRequest) -> HttpResponse:
         "cases/triage.html",
         {
             "page": page,
-            "rows": _triage_rows(page.object_list, today),
+            "rows": rows,
+            "rows_html": _triage_html(rows),
             "view": view,
             "status": status,
             "case_class": case_class,
