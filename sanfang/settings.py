@@ -287,6 +287,23 @@ else:
 # page of the release before. Empty: derived from the installed code (the package's version and a hash of its
 # files, computed once per process); set SANFANG_RELEASE (a tag, a commit) to name it yourself (docs/deploy.md).
 RELEASE = os.environ.get("SANFANG_RELEASE", "")
+if not os.environ.get("REDIS_URL"):
+    # Sessions are read from a cache and written through to the database (issue 9: the session's row was one query
+    # on every signed-in request). A sign-out, a session ended by a password change and an expired session must
+    # be over in every web process at once, so the cache is a file cache of its own, shared by all processes of
+    # the machine (not per-process memory; not the default cache, whose culling would push out rate-limit
+    # counters): on a miss the session is read from the database, which stays the record. Tests keep it in memory.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_CACHE_ALIAS = "sessions"
+    CACHES["sessions"] = (
+        {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "sessions"}
+        if TESTING
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache-sessions"),
+            "OPTIONS": {"MAX_ENTRIES": 100000},  # a miss costs a query, not a sign-out
+        }
+    )
 # "pages": what is kept per state of its data under stamps — rendered public pages (core/page_cache.py, the
 # boards' parts, public case pages) and each person's grants (directory/scopes.py). There are
 # thousands (every compound's board, per language and display mode), and a file cache that is full deletes a

@@ -4,6 +4,7 @@ route's actions, the street's summons view, major matters and the rates overview
 from __future__ import annotations
 
 import datetime as dt
+import html
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -257,6 +258,65 @@ def _triage_rows(cases, today: dt.date) -> list[dict]:
     ]
 
 
+class TriagePage:
+    """One page of the list, read as STAFF_PAGE_SIZE + 1 rows: the extra row says whether there is a next page.
+    There is no count: counting every open case of a county's scope took longer than the rest of the page at
+    1,000,000 cases (issue 9), and the list is worked from the top. An address past the last page shows the empty
+    list (with its way back)."""
+
+    def __init__(self, qs, number) -> None:
+        try:
+            self.number = min(max(1, int(number or 1)), 100_000)  # an offset any database takes
+        except (TypeError, ValueError):
+            self.number = 1
+        start = (self.number - 1) * STAFF_PAGE_SIZE
+        rows = list(qs[start : start + STAFF_PAGE_SIZE + 1])
+        self.has_next = len(rows) > STAFF_PAGE_SIZE
+        self.object_list = rows[:STAFF_PAGE_SIZE]
+        self.has_previous = self.number > 1
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.has_previous or self.has_next
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+
+# One row of the list, built here rather than by the template engine: its 25 rows × 9 cells were a third of the
+# page's CPU (issue 9). Every value is escaped (html.escape, which is what django.utils.html.escape calls, without
+# its lazy-string wrapper per value); the markup is the table's in triage.html.
+TRIAGE_ROW = (
+    '\n<tr>\n  <td><a href="{}">{}</a></td>\n  <td>{}</td>\n  <td>{}</td>\n  <td>{}</td>\n'
+    '  <td><span class="tag">{}</span></td>\n  <td>{}</td>\n  <td>{}</td>\n</tr>'
+)
+
+
+def _triage_html(rows: list[dict]) -> str:
+    e = html.escape
+    overdue = f' <span class="tag overdue">{e(str(_("逾期")))}</span>'
+    return mark_safe(  # noqa: S308 (every value escaped above)
+        "".join(
+            TRIAGE_ROW.format(
+                e(r["url"]),
+                e(r["tracking_no"]),
+                e(r["title"]),
+                e(r["compound"]),
+                e(r["class_label"] or "—"),
+                e(r["status_label"]),
+                e(r["handler"] or "—"),
+                (e(r["due"]) + (overdue if r["overdue"] else "")) if r["due"] else "",
+            )
+            for r in rows
+        )
+    )
+
+
 @login_required
 def triage(request: HttpRequest) -> HttpResponse:
     """Queues: mine, my organisations', new (to classify), overdue; filters by class and status."""
@@ -265,7 +325,8 @@ def triage(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     qs, view, status, case_class, today = _filtered(request)
     qs = qs.values(*TRIAGE_COLUMNS).order_by("-created_at", "-id")
-    page = Paginator(qs, STAFF_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = TriagePage(qs, request.GET.get("page"))
+    rows = _triage_rows(page.object_list, today)
     compounds = Place.objects.compounds().filter(
         scope.place_q("path", roles=permissions.THREE_PARTIES_AND_LEAD + (Role.GRID_WORKER,))
     )[:200]
@@ -274,7 +335,8 @@ def triage(request: HttpRequest) -> HttpResponse:
         "cases/triage.html",
         {
             "page": page,
-            "rows": _triage_rows(page.object_list, today),
+            "rows": rows,
+            "rows_html": _triage_html(rows),
             "view": view,
             "status": status,
             "case_class": case_class,

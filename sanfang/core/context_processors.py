@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from django.db import connection
+
 from .nav import items_for
 
 
@@ -11,8 +13,23 @@ def shell(request):
         large = user.large_type if large is None else large
     ctx = {"large_type": bool(large)}
     if user is not None and user.is_authenticated:
-        from .models import Message
-
         ctx["nav_items"] = items_for(request)
-        ctx["unread_count"] = Message.objects.filter(recipient=user, read_at__isnull=True).count()
+        ctx["unread_count"] = unread_count(user.pk)
     return ctx
+
+
+def unread_count(person_id: int) -> int:
+    """The person's unread messages, on every signed-in page: one plain query on the (recipient, read_at) index.
+    (Built by the ORM, compiling the count cost more CPU than running it: issue 9.)"""
+    from .models import Message
+
+    q = connection.ops.quote_name
+    # Identifiers come from the model's metadata, quoted; the value is a parameter.
+    sql = (
+        f"SELECT COUNT(*) FROM {q(Message._meta.db_table)} "  # noqa: S608
+        f"WHERE {q(Message._meta.get_field('recipient').column)} = %s "
+        f"AND {q(Message._meta.get_field('read_at').column)} IS NULL"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [person_id])
+        return cursor.fetchone()[0]

@@ -180,3 +180,18 @@ def test_chinese_stays_the_default_even_when_the_browser_prefers_english(client)
     assert "登录三方联动平台" in html
     client.cookies["django_language"] = "en"
     assert "登录三方联动平台" not in client.get("/login/").content.decode()
+
+
+def test_the_unread_badge_counts_the_persons_unread_messages_only(login, world):
+    """Issue 9: the count is a plain query now; it counts this person's unread messages, not others' or read ones."""
+    from django.utils import timezone
+
+    from sanfang.core.models import Message
+
+    for k in range(3):
+        Message.objects.create(recipient=world.rc_member, subject=f"通知{k}", key=f"t:{k}")
+    Message.objects.create(recipient=world.rc_member, subject="已读", key="t:read", read_at=timezone.now())
+    Message.objects.create(recipient=world.oc_member, subject="别人的", key="t:other")
+    body = login(world.rc_member).get("/todos/").content.decode()
+    assert '<span class="badge" aria-label="3 条未读">3</span>' in body
+    assert login(world.oc_member).get("/todos/").context["unread_count"] == 1

@@ -135,3 +135,28 @@ def test_session_and_csrf_cookies_are_httponly_and_samesite_lax(world, client):
     page = client.get("/directory/me/")
     csrf = page.cookies.get(settings.CSRF_COOKIE_NAME) or client.cookies.get(settings.CSRF_COOKIE_NAME)
     assert csrf is not None and csrf["httponly"] and csrf["samesite"] == "Lax"
+
+
+def test_a_session_read_from_its_cache_ends_at_sign_out_and_at_a_password_change(world, client):
+    """Issue 9: sessions are read from a cache (settings.SESSION_ENGINE, cached_db); a copy of the cookie taken
+    before the sign-out or before the password changed signs nobody in afterwards."""
+    from django.test import Client
+
+    def replay(cookie: str) -> bool:
+        other = Client()
+        other.cookies[settings.SESSION_COOKIE_NAME] = cookie
+        return other.get("/todos/").wsgi_request.user.is_authenticated
+
+    client.post("/login/", {"username": world.rc_member.phone, "password": PASSWORD})
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert replay(cookie)
+    client.post("/logout/")
+    assert not replay(cookie)
+
+    client.post("/login/", {"username": world.rc_member.phone, "password": PASSWORD})
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert replay(cookie)
+    person = Person.objects.get(pk=world.rc_member.pk)
+    person.set_password("another-long-password-2026")
+    person.save()
+    assert not replay(cookie)
