@@ -155,21 +155,26 @@ class Scope:
         """A filter on `path_field` (a Place path, e.g. "compound__path") matching the places this scope reaches."""
         if self.is_superuser and roles is None:
             return Q()
-        wanted = set(roles) if roles is not None else None
-        prefixes: set[str] = set()
-        exact: set[str] = set()
-        for grant in self.grants:
-            if wanted is not None and grant.role not in wanted:
-                continue
-            p, e = self._grant_paths(grant)
-            prefixes.update(p)
-            exact.update(e)
+        prefixes, exact = self._reach(roles)
         q = Q(pk__in=[])
         for prefix in sorted(prefixes):
             q |= Q(**{f"{path_field}__startswith": prefix})
         if exact:
             q |= Q(**{f"{path_field}__in": sorted(exact)})
         return q
+
+    def _reach(self, roles: Iterable[str] | None) -> tuple[set[str], set[str]]:
+        """The path prefixes (a place and everything below it) and the exact paths the grants reach (through
+        one of `roles`, when given)."""
+        wanted = set(roles) if roles is not None else None
+        prefixes: set[str] = set()
+        exact: set[str] = set()
+        for grant in self.grants:
+            if wanted is None or grant.role in wanted:
+                p, e = self._grant_paths(grant)
+                prefixes.update(p)
+                exact.update(e)
+        return prefixes, exact
 
     def place_id_q(self, fk: str, path_field: str, roles: Iterable[str] | None = None) -> Q:
         """The filter of `place_q(path_field, roles)`, on the foreign key `fk` (e.g. "compound_id", whose place has
@@ -180,20 +185,15 @@ class Scope:
         rows are many, and reading the newest first finds a page of them soon."""
         if self.is_superuser and roles is None:
             return Q()
-        wanted = set(roles) if roles is not None else None
+        reached, exact = self._reach(roles)
         prefixes: set[str] = set()
-        ids: set[int] = set()
-        for grant in self.grants:
-            if wanted is not None and grant.role not in wanted:
-                continue
-            p, e = self._grant_paths(grant)
-            for prefix in p:
-                few = self._few_under.get(prefix)
-                if few is None:
-                    prefixes.add(prefix)
-                else:
-                    ids.update(few)
-            ids.update(_place_id(path) for path in e)  # a place's path ends with its own id (Place.save)
+        ids = {_place_id(path) for path in exact}  # a place's path ends with its own id (Place.save)
+        for prefix in reached:
+            few = self._few_under.get(prefix)
+            if few is None:
+                prefixes.add(prefix)
+            else:
+                ids.update(few)
         q = Q(pk__in=[])
         for prefix in sorted(prefixes):
             q |= Q(**{f"{path_field}__startswith": prefix})
