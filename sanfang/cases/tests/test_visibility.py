@@ -16,36 +16,22 @@ from sanfang.directory.scopes import get_scope
 pytestmark = pytest.mark.django_db
 
 
+def _report(actor, compound, description: str, **extra) -> Case:
+    return services.submit_case(
+        actor=actor, compound=compound, category="other", title="", description=description, **extra
+    )
+
+
 @pytest.fixture
 def cases(world):
     """A case in every compound (anonymous), one reported by a resident, one entered by the grid worker, and one
     summoned to the department outside anything else the department officer sees."""
-    made = []
-    for compound in (world.compound_a1, world.compound_a2, world.compound_b1):
-        made.append(
-            services.submit_case(
-                actor=None, compound=compound, category="other", title="", description="楼道灯坏了"
-            )
-        )
-    made.append(
-        services.submit_case(
-            actor=world.other_resident,
-            compound=world.compound_a2,
-            category="other",
-            title="",
-            description="和谐苑的问题",
-        )
-    )
-    made.append(
-        services.submit_case(
-            actor=world.grid_worker,
-            compound=world.compound_a1,
-            category="other",
-            title="",
-            description="网格员巡查发现",
-            source="found",
-        )
-    )
+    made = [
+        _report(None, compound, "楼道灯坏了")
+        for compound in (world.compound_a1, world.compound_a2, world.compound_b1)
+    ]
+    made.append(_report(world.other_resident, world.compound_a2, "和谐苑的问题"))
+    made.append(_report(world.grid_worker, world.compound_a1, "网格员巡查发现", source="found"))
     summoned = made[2]  # compound B1: outside the department's places
     Summons.objects.create(
         case=summoned,
