@@ -177,6 +177,8 @@ TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 FORMAT_MODULE_PATH = ["sanfang.formats"]  # dates render as YYYY-MM-DD, which <input type="date"> needs
 USE_TZ = True
+# Backups keep times to the microsecond (Django's JSON keeps milliseconds): sanfang/core/backup_json.py.
+SERIALIZATION_MODULES = {"backupjson": "sanfang.core.backup_json"}
 
 # --- Static and media -----------------------------------------------------------------------------------
 STATIC_URL = "/static/"

@@ -1,7 +1,7 @@
 """Backup and restore: one archive with the data (JSON fixture), the uploaded files and a checksummed manifest.
 
-The data is dumped with Django's serializers (primary keys kept; content types by natural key), so an archive made on SQLite restores onto
-PostgreSQL and vice versa. The archive holds personal data and password hashes: store it encrypted.
+The data is dumped with Django's serializers (primary keys kept; content types by natural key; times to the
+microsecond, backup_json.py), so an archive made on SQLite restores onto PostgreSQL and vice versa. The archive holds personal data and password hashes: store it encrypted.
 """
 
 from __future__ import annotations
@@ -54,7 +54,9 @@ def _add(tar: tarfile.TarFile, name: str, data: bytes) -> None:
 def create(path: Path) -> dict:
     """Write the archive to `path`; return its manifest."""
     out = io.StringIO()
-    call_command("dumpdata", *[f"--exclude={e}" for e in EXCLUDE], "--indent=0", stdout=out)
+    call_command(
+        "dumpdata", *[f"--exclude={e}" for e in EXCLUDE], "--format=backupjson", "--indent=0", stdout=out
+    )
     data = out.getvalue().encode()
     counts: dict[str, int] = {}
     for row in json.loads(data):

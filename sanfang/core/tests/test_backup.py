@@ -1,5 +1,6 @@
 """Backup and restore: the restored data and files are identical (SQLite and PostgreSQL alike)."""
 
+import datetime
 import io
 import json
 import tarfile
@@ -17,7 +18,7 @@ def _dump() -> list:
     from django.contrib.contenttypes.models import ContentType
 
     out = io.StringIO()
-    call_command("dumpdata", *[f"--exclude={e}" for e in backup.EXCLUDE], stdout=out)
+    call_command("dumpdata", *[f"--exclude={e}" for e in backup.EXCLUDE], "--format=backupjson", stdout=out)
     labels = {ct.pk: (ct.app_label, ct.model) for ct in ContentType.objects.all()}
     rows = json.loads(out.getvalue())
     for row in rows:
@@ -35,6 +36,9 @@ def test_restore_rebuilds_identical_data_and_files(tmp_path, settings):
     photo.write_bytes(b"\xff\xd8\xff\xe0 a photo")
     world = make_world()
     audit.record(actor=world.party_secretary, verb="test.event", target=world.compound_a1, summary="备份前")
+    # A time whose milliseconds are zero but microseconds are not: Django's own JSON would restore it as 10:00:04.
+    joined = datetime.datetime(2026, 3, 1, 10, 0, 4, 123, tzinfo=datetime.UTC)
+    type(world.party_secretary).objects.filter(pk=world.party_secretary.pk).update(date_joined=joined)
     before = _dump()
     archive = tmp_path / "backup.tar.gz"
     call_command("backup", str(archive), stdout=io.StringIO())
@@ -45,6 +49,7 @@ def test_restore_rebuilds_identical_data_and_files(tmp_path, settings):
     call_command("restore", str(archive), stdout=io.StringIO())
 
     assert _dump() == before
+    assert type(world.party_secretary).objects.get(pk=world.party_secretary.pk).date_joined == joined
     assert photo.read_bytes() == b"\xff\xd8\xff\xe0 a photo"
 
 
