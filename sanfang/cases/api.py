@@ -131,27 +131,6 @@ class BoardCaseOut(Schema):
     url: str
 
 
-def _list_row(c: Case, today: dt.date) -> dict:
-    """A case as CaseListOut shows it. A dict, not the schema: ninja validates the answer against the schema
-    anyway, and a schema instance would be validated twice (issue 9)."""
-    return {
-        "id": c.pk,
-        "tracking_no": c.tracking_no,
-        "compound_code": c.compound.code,
-        "compound": c.compound.name,
-        "category": c.category,
-        "title": c.title,
-        "case_class": c.case_class,
-        "status": c.status,
-        "step": c.step,
-        "due_on": c.due_on,
-        "overdue": bool(c.is_open and c.due_on and c.due_on < today),
-        "handler": c.handler.name if c.handler_id else None,
-        "bounce_count": c.bounce_count,
-        "created_at": c.created_at,
-    }
-
-
 # What the list shows of a case, its compound and its handler: the list's query reads these values only, as plain
 # rows (no model instances to build, no deferred fields to set up: issue 9).
 LIST_VALUES = (
@@ -160,8 +139,20 @@ LIST_VALUES = (
 )
 
 
-def _list_value_row(c: dict, today: dt.date) -> dict:
-    """A row of LIST_VALUES as CaseListOut shows it (the same as _list_row of the case)."""
+def _list_values(case: Case) -> dict:
+    """LIST_VALUES of a case read whole (with its compound and handler), as the list's query gives them."""
+    values = {}
+    for name in LIST_VALUES:
+        value = case
+        for part in name.split("__"):
+            value = getattr(value, part) if value is not None else None  # no handler: None, as the outer join
+        values[name] = value
+    return values
+
+
+def _list_row(c: dict, today: dt.date) -> dict:
+    """A row of LIST_VALUES as CaseListOut shows it. A dict, not the schema: ninja validates the answer against
+    the schema anyway, and a schema instance would be validated twice (issue 9)."""
     return {
         "id": c["id"],
         "tracking_no": c["tracking_no"],
@@ -174,7 +165,7 @@ def _list_value_row(c: dict, today: dt.date) -> dict:
         "step": c["step"],
         "due_on": c["due_on"],
         "overdue": bool(c["status"] in OPEN_STATUSES and c["due_on"] and c["due_on"] < today),
-        "handler": c["handler__name"],  # None when there is no handler (the join is an outer one)
+        "handler": c["handler__name"],
         "bounce_count": c["bounce_count"],
         "created_at": c["created_at"],
     }
@@ -210,7 +201,7 @@ def _case_out(request, case: Case, related: dict | None = None) -> CaseOut:
         }
     co_handlers, events = related["co_handlers"], related["events"]
     summonses, photos = related["summonses"], related["photos"]
-    base = _list_row(case, timezone.localdate())
+    base = _list_row(_list_values(case), timezone.localdate())
     reporter = permissions.reporter_shown_to(request.user, case) or {"name": "", "contact": ""}
     return CaseOut(
         **base,
@@ -434,7 +425,7 @@ def list_cases(
     limit = max(1, min(limit, 200))
     offset = max(0, offset)  # a negative offset is no page at all (and no slice Django takes)
     page = qs.values(*LIST_VALUES).order_by("-created_at", "-id")[offset : offset + limit]
-    return [_list_value_row(c, today) for c in page]
+    return [_list_row(c, today) for c in page]
 
 
 class StaffCaseIn(Schema):
