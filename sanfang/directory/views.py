@@ -350,6 +350,7 @@ def place_detail(request: HttpRequest, code: str) -> HttpResponse:
         ctx["contract_form"] = ContractForm() if can_manage else None
         if internal:
             ctx["pending"] = permissions.residencies_to_verify(request.user).filter(compound=place)
+            ctx["can_manage_residents"] = permissions.can_verify_residents_at(request.user, place)
     if can_manage:
         ctx["place_form"] = PlaceForm() if place.kind in PLACE_CHILD_KIND else None
         ctx["org_form"] = OrganisationForm()

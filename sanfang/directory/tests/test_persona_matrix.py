@@ -77,6 +77,7 @@ def test_place_page_of_compound_a1(world, matrix, login, persona):
     masked = f"{oc_phone[:3]}****{oc_phone[-4:]}"
     assert (masked in page) == (persona in INTERNAL_A1)
     assert ("位居民待核实" in page) == (persona in VERIFIERS_A1)
+    assert (f"/directory/residents/?compound={world.compound_a1.code}" in page) == (persona in VERIFIERS_A1)
     assert "孙申请" not in page  # the place page gives the count, not the person
     assert "<script>alert(1)</script>" not in page
 

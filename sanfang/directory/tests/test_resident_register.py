@@ -206,6 +206,20 @@ def test_the_register_is_ordered_by_compound_building_and_room(world, residents,
     assert page.index("李四") < page.index("王五")  # no building before 1栋
 
 
+def test_the_register_and_the_pending_page_link_each_other_and_the_menu_offers_it(world, residents, login):
+    client = login(world.rc_member)
+    register = client.get(REGISTER).content.decode()
+    pending = client.get(reverse("directory:residents-pending")).content.decode()
+    assert reverse("directory:residents-pending") in register
+    assert f'href="{REGISTER}"' in pending
+    place = client.get(reverse("directory:place", args=[world.compound_a1.code])).content.decode()
+    assert f"{REGISTER}?compound={world.compound_a1.code}" in place
+    # The menu offers the register to those who keep it, not to oversight or residents.
+    assert "居民名册" in client.get(reverse("core:todos")).content.decode()
+    for person in (world.street_official, world.resident):
+        assert "居民名册" not in login(person).get(reverse("core:todos")).content.decode()
+
+
 def test_the_register_reads_a_constant_number_of_queries_whatever_its_length(world, login):
     client = login(world.rc_member)
 
