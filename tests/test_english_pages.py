@@ -122,6 +122,7 @@ def _pages(w):
         (w.street_official, reverse("directory:organisation", args=[w.rc_a.pk])),
         (w.resident, reverse("directory:profile")),
         (w.rc_member, reverse("directory:residents-pending")),
+        (w.rc_member, reverse("directory:residents")),
         (w.street_official, reverse("directory:place", args=[w.compound_a1.code])),
         (w.company_head, reverse("directory:organisation", args=[w.company_x.pk])),
         # meetings

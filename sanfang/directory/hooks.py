@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy
 from sanfang.core import nav, stamps, todos
 
 from .models import Organisation, Person, Place, Position, Residency, ServiceContract
-from .permissions import residencies_to_verify
+from .permissions import VERIFIER_ROLES, residencies_to_verify
 from .scopes import SCOPE_DIRECTORY_STAMP, Role, get_scope, person_stamp
 
 # The cached scopes (scopes.py, "The cached scope") are keyed by stamps that change with what the grants are
@@ -36,6 +36,8 @@ stamps.watch(
 )
 
 nav.register(gettext_lazy("名录"), "directory:places", roles=Role.STAFF, order=80)
+# Those who verify residents keep the register (and record move-outs); oversight sees no list of people.
+nav.register(gettext_lazy("居民名册"), "directory:residents", roles=VERIFIER_ROLES, order=81)
 
 
 @todos.provider

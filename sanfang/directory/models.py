@@ -473,3 +473,10 @@ class Residency(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} @ {self.compound}"
+
+    @property
+    def address(self) -> str:
+        """Compound, building and room as a worker says them ("幸福家园 1栋 2单元 301")."""
+        return " ".join(
+            p for p in (self.compound.name, self.building.name if self.building else "", self.room) if p
+        )

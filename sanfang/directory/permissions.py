@@ -84,21 +84,52 @@ VERIFIER_ROLES = (Role.RESIDENTS_COMMITTEE, Role.PROPERTY_COMPANY, Role.PARTY_OR
 
 def can_verify_residency(user, residency: Residency) -> bool:
     """The Residents' Committee of the compound's community or the company serving it verify residents."""
+    return can_verify_residents_at(user, residency.compound)
+
+
+def can_verify_residents_at(user, compound: Place) -> bool:
+    """`can_verify_residency` for every residency of this compound (the rule depends on the compound only)."""
     scope = get_scope(user)
     if scope.is_superuser:
         return True
-    return scope.has_role(*VERIFIER_ROLES, at=residency.compound)
+    return scope.has_role(*VERIFIER_ROLES, at=compound)
+
+
+def _verifiable(user, status: str):
+    """Residencies in `status` of the compounds where `can_verify_residency` allows the user, never their own."""
+    scope = get_scope(user)
+    qs = Residency.objects.select_related("person", "compound", "building").filter(status=status)
+    if not scope.is_superuser:
+        qs = qs.filter(scope.place_q("compound__path", roles=VERIFIER_ROLES))
+    return qs.exclude(_own(user))
 
 
 def residencies_to_verify(user):
     """Pending residencies the user may decide on: those `can_verify_residency` allows, never their own."""
+    return _verifiable(user, Residency.Status.PENDING)
+
+
+def residencies_to_manage(user):
+    """The residents' register: verified residencies the user may record as moved out on the resident's behalf
+    (the same rule as verifying them), never their own (that is done on their profile)."""
+    return _verifiable(user, Residency.Status.VERIFIED)
+
+
+def get_residency_to_manage(user, pk: int) -> Residency:
+    """A verified residency of the user's register; 404 for any other, so its existence is not told."""
+    residency = residencies_to_manage(user).filter(pk=pk).first()
+    if residency is None:
+        raise Http404
+    return residency
+
+
+def compounds_to_manage(user):
+    """The compounds whose residents the user may verify (the register's filter), by name."""
     scope = get_scope(user)
-    qs = Residency.objects.select_related("person", "compound", "building").filter(
-        status=Residency.Status.PENDING
-    )
+    qs = Place.objects.compounds()
     if not scope.is_superuser:
-        qs = qs.filter(scope.place_q("compound__path", roles=VERIFIER_ROLES))
-    return qs.exclude(_own(user))
+        qs = qs.filter(scope.place_q("path", roles=VERIFIER_ROLES))
+    return qs.order_by("name", "pk")
 
 
 def residencies_visible_to(user):

@@ -23,7 +23,9 @@ urlpatterns = [
     path("places/<str:code>/contracts/<int:pk>/end/", views.contract_end, name="contract-end"),
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation"),
     path("positions/<int:pk>/end/", views.position_end, name="position-end"),
+    path("residents/", views.residents, name="residents"),
     path("residents/pending/", views.residents_pending, name="residents-pending"),
     path("residents/<int:pk>/decide/", views.residency_decide, name="residency-decide"),
     path("residents/<int:pk>/end/", views.residency_end, name="residency-end"),
+    path("residents/<int:pk>/moved-out/", views.residency_moved_out, name="residency-moved-out"),
 ]

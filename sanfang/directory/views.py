@@ -9,12 +9,12 @@ from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q, Value
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Prefetch, Q, Value
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -350,6 +350,7 @@ def place_detail(request: HttpRequest, code: str) -> HttpResponse:
         ctx["contract_form"] = ContractForm() if can_manage else None
         if internal:
             ctx["pending"] = permissions.residencies_to_verify(request.user).filter(compound=place)
+            ctx["can_manage_residents"] = permissions.can_verify_residents_at(request.user, place)
     if can_manage:
         ctx["place_form"] = PlaceForm() if place.kind in PLACE_CHILD_KIND else None
         ctx["org_form"] = OrganisationForm()
@@ -542,6 +543,63 @@ def residency_end(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("directory:profile")
+
+
+# The register's filters a move-out keeps when it sends the worker back to the same page of the same search.
+REGISTER_PARAMS = ("q", "compound", "page")
+# Past this many compounds (an administrator's whole county) the filter is a search by name, not a menu.
+COMPOUND_MENU_MAX = 100
+
+
+@login_required
+def residents(request: HttpRequest) -> HttpResponse:
+    """The residents' register: the verified residents of the compounds this person may verify, where a worker
+    records that one has moved out (people who verify nowhere see an empty register, like the pending page)."""
+    qs = permissions.residencies_to_manage(request.user)
+    compounds = list(permissions.compounds_to_manage(request.user)[: COMPOUND_MENU_MAX + 1])
+    compound = request.GET.get("compound", "").strip()
+    if compound:
+        qs = qs.filter(compound__code=compound)
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(
+            Q(person__name__icontains=q)
+            | Q(room__icontains=q)
+            | Q(building__name__icontains=q)
+            | Q(compound__name__icontains=q)
+        )
+    qs = qs.order_by("compound__name", "compound_id", F("building__name").asc(nulls_first=True), "room", "pk")
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "directory/residents.html",
+        {
+            "page": page,
+            "q": q,
+            "compound": compound,
+            "compounds": compounds if 1 < len(compounds) <= COMPOUND_MENU_MAX else [],
+            "verifies": bool(compounds),
+        },
+    )
+
+
+@login_required
+@require_POST
+def residency_moved_out(request: HttpRequest, pk: int) -> HttpResponse:
+    """The RC or the serving company records, with a reason, that a resident of their register moved out."""
+    residency = permissions.get_residency_to_manage(request.user, pk)
+    try:
+        services.end_residency(actor=request.user, residency=residency, reason=request.POST.get("reason", ""))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("已登记迁出：%(name)s，%(address)s。")
+            % {"name": residency.person.name, "address": residency.address},
+        )
+    back = {k: request.GET[k] for k in REGISTER_PARAMS if request.GET.get(k)}
+    return redirect(reverse("directory:residents") + (f"?{urlencode(back)}" if back else ""))
 
 
 def compound_search(request: HttpRequest) -> HttpResponse:

@@ -86,6 +86,12 @@ CASES = [
         ["position"],
         {"other_street_official": 404, "other_resident": 404, "resident": 403},
     ),
+    (
+        # Oversight reads the compound but keeps no register: 404 like an outsider (the row is not on its list).
+        "directory:residency-moved-out",
+        ["verified_residency"],
+        {"other_company_head": 404, "street_official": 404, "resident": 404, "rc_member": "R"},
+    ),
 ]
 
 

@@ -72,6 +72,7 @@ def _directory(world: World, ids: dict) -> None:
 
     pending = make_resident(world.compound_a1, verified=False)
     ids["residency"] = pending.residencies.get().pk
+    ids["verified_residency"] = world.resident.residencies.get().pk  # on the residents' register
     ids["position"] = Position.objects.get(person=world.compound_party_head).pk
     ids["contract"] = ServiceContract.objects.get(compound=world.compound_a1).pk
     token, _raw = issue_token(world.county_official, "matrix")

@@ -1,5 +1,6 @@
 """The persona matrix over the directory's pages and API: every persona × places list, the page of compound A1,
-an organisation page, the residents-pending page, /api/v1/directory/me and /places/{code}/organisations.
+an organisation page, the residents-pending page, the residents' register, /api/v1/directory/me and
+/places/{code}/organisations.
 
 Rules proven: a property company never sees another company's compounds' internal data; a street never sees
 another street's; an anonymous visitor sees only public fields (no personal phone numbers — only a position's
@@ -76,6 +77,7 @@ def test_place_page_of_compound_a1(world, matrix, login, persona):
     masked = f"{oc_phone[:3]}****{oc_phone[-4:]}"
     assert (masked in page) == (persona in INTERNAL_A1)
     assert ("位居民待核实" in page) == (persona in VERIFIERS_A1)
+    assert (f"/directory/residents/?compound={world.compound_a1.code}" in page) == (persona in VERIFIERS_A1)
     assert "孙申请" not in page  # the place page gives the count, not the person
     assert "<script>alert(1)</script>" not in page
 
@@ -207,6 +209,8 @@ def test_list_pages_use_a_bounded_number_of_queries(crowded, login, django_asser
         assert client.get(f"/directory/places/{world.community_a.code}/").status_code == 200
     with django_assert_max_num_queries(20):
         assert client.get("/directory/residents/pending/").status_code == 200
+    with django_assert_max_num_queries(20):
+        assert client.get("/directory/residents/").status_code == 200
 
 
 def test_api_lists_use_a_bounded_number_of_queries(crowded, client, django_assert_max_num_queries):
