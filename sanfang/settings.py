@@ -141,6 +141,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "NAME": str(VAR_DIR / "test.sqlite3") if os.environ.get("SANFANG_TEST_SQLITE_FILE") else ""
     }
 else:
+    # Server-side parameter binding: psycopg prepares a statement that a connection has run five times, so
+    # PostgreSQL plans the hot queries (a case by id, a page of the list) once per connection instead of on every
+    # request (issue 9). A pooler between must keep prepared statements: PgBouncer in session mode, or 1.21 and
+    # newer with max_prepared_statements set; with an older one in transaction mode set DB_SERVER_SIDE_BINDING=0.
+    if os.environ.get("DB_SERVER_SIDE_BINDING", "1") != "0":
+        DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
     DATABASES["default"].setdefault("TEST", {})
     if os.environ.get("TEST_DATABASE_NAME"):
         DATABASES["default"]["TEST"]["NAME"] = os.environ["TEST_DATABASE_NAME"]

@@ -4,6 +4,7 @@ upload limit equals the settings' limit, and the example environment starts only
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import runpy
@@ -251,3 +252,58 @@ def test_issue9_sanfang_serve_recycles_workers_as_the_production_config_does(mon
         config["max_requests_jitter"],
     )
     assert parsed.max_requests_jitter > 0 and parsed.workers == 3 and parsed.bind == ["127.0.0.1:8000"]
+
+
+def _database_options(tmp_path, **changes) -> dict:
+    code = "import json; from django.conf import settings; print(json.dumps(settings.DATABASES['default']['OPTIONS']))"
+    result = subprocess.run(  # noqa: S603 - our own interpreter, fixed arguments
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=ROOT,
+        env={
+            **{
+                k: v
+                for k, v in os.environ.items()
+                if not k.startswith(("SANFANG_", "DJANGO_", "DATABASE_URL"))
+            },
+            "SANFANG_VAR_DIR": str(tmp_path),
+            "DATABASE_URL": "postgres://sanfang@127.0.0.1:5432/sanfang",
+            "DJANGO_SETTINGS_MODULE": "sanfang.settings",
+            **changes,
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.splitlines()[-1])
+
+
+def test_issue9_postgresql_plans_a_repeated_query_once_per_connection_unless_a_pooler_forbids_it(tmp_path):
+    """On PostgreSQL the parameters are bound at the server and a statement run five times on a connection is
+    prepared (planned once); DB_SERVER_SIDE_BINDING=0 turns it off for PgBouncer in transaction mode before
+    1.21. SQLite has neither."""
+    on = _database_options(tmp_path)
+    assert on["server_side_binding"] is True and on["prepare_threshold"] == 5
+    off = _database_options(tmp_path, DB_SERVER_SIDE_BINDING="0")
+    assert "server_side_binding" not in off and "prepare_threshold" not in off
+    sqlite = _database_options(tmp_path, DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    assert "server_side_binding" not in sqlite
+
+
+@pytest.mark.django_db
+def test_issue9_the_postgresql_suite_runs_with_prepared_statements():
+    """The PostgreSQL run of the suite uses the production setting, so every query is proven under it."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    connection.ensure_connection()
+    assert connection.connection.prepare_threshold == 5
+    with connection.cursor() as cursor:
+        for _ in range(6):
+            cursor.execute("SELECT %s::int + 1", [41])
+        assert cursor.fetchone() == (42,)
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", ["%$1::int + 1%"]
+        )
+        assert cursor.fetchone() == (1,)
