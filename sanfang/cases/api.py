@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import BooleanField, Prefetch, Q
 from django.db.models.expressions import RawSQL
 from django.http import Http404
@@ -20,6 +19,7 @@ from ninja.responses import Status as Reply
 from sanfang.core import ratelimit
 from sanfang.core.api_auth import OPTIONAL_AUTH
 from sanfang.core.errors import RuleViolation
+from sanfang.core.sqlnames import column, table
 from sanfang.directory.models import Building, Organisation, Place, PlaceKind
 
 from . import permissions, services
@@ -252,10 +252,9 @@ def _has_rows(model) -> RawSQL:
     """Whether the case has rows in `model` (by its `case_id`), as an EXISTS on the foreign key's index. Written
     out: the ORM's Exists(…OuterRef…) cost three times the CPU of the case's own query to compile (issue 9).
     Identifiers come from the models' metadata, quoted; the case is the query's base table."""
-    q = connection.ops.quote_name
     sql = (
-        f"EXISTS (SELECT 1 FROM {q(model._meta.db_table)} r "  # noqa: S608
-        f"WHERE r.{q('case_id')} = {q(Case._meta.db_table)}.{q(Case._meta.pk.column)})"
+        f"EXISTS (SELECT 1 FROM {table(model)} r "  # noqa: S608
+        f"WHERE {column(model, 'case', 'r')} = {column(Case, Case._meta.pk.name, table(Case))})"
     )
     return RawSQL(sql, (), output_field=BooleanField())  # noqa: S611 (no value in it, identifiers quoted)
 

@@ -14,6 +14,8 @@ Nothing private is cached here: the reporter, their contact, photos and non-publ
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
@@ -22,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from sanfang.core import page_cache, stamps
+from sanfang.core.sqlnames import column, table
 
 from . import services
 from .models import Case
@@ -38,13 +41,13 @@ def board_stamp(compound_id: int) -> str:
 def _stamped(tracking_no: str) -> tuple[int, int, str | None, str | None] | None:
     """(case id, compound id, board token, directory token) in one plain query, or None for an unknown number.
     (Built by the ORM, compiling the query would cost more CPU than the rest of a cached visit.)"""
-    q = connection.ops.quote_name
-    board_sql, board_params = stamps.token_sql("board:", of=f"c.{q('compound_id')}")
+    c = partial(column, Case, alias="c")
+    board_sql, board_params = stamps.token_sql("board:", of=c("compound"))
     directory_sql, directory_params = stamps.token_sql(DIRECTORY_STAMP)
-    # Identifiers come from the models' metadata, quoted; every value is a parameter.
+    # Names from the models' metadata (core/sqlnames.py); every value is a parameter.
     sql = (
-        f"SELECT c.{q('id')}, c.{q('compound_id')}, {board_sql}, {directory_sql} "  # noqa: S608
-        f"FROM {q(Case._meta.db_table)} c WHERE c.{q('tracking_no')} = %s"
+        f"SELECT {c('id')}, {c('compound')}, {board_sql}, {directory_sql} "  # noqa: S608
+        f"FROM {table(Case)} c WHERE {c('tracking_no')} = %s"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [*board_params, *directory_params, tracking_no])

@@ -26,6 +26,7 @@ from sanfang.core import audit, extensions
 from sanfang.core.calendar import add_working_days
 from sanfang.core.delivery import notify
 from sanfang.core.errors import Conflict, RuleViolation
+from sanfang.core.sqlnames import column, table
 from sanfang.core.storage import discard_on_error
 from sanfang.directory import services as directory
 from sanfang.directory.models import Building, Organisation, OrgKind, Person, Place, PlaceKind, Position
@@ -452,19 +453,18 @@ def _office_sql() -> str:
     """`Position.objects.current()` in the community's Residents' Committee and EPMC, the EPMC leads and the
     RC's heads, in Position's own order (organisation: its place, the same for all, then kind and name; head
     first; id). Plain SQL: built by the ORM, the query cost a tenth of a report's CPU time (issue 9)."""
-    q = connection.ops.quote_name
-    position, org, person = (q(m._meta.db_table) for m in (Position, Organisation, Person))
-    # Identifiers come from the models' metadata, quoted; every value is a parameter.
+    p, o = functools.partial(column, Position, alias="p"), functools.partial(column, Organisation, alias="o")
+    # Names from the models' metadata (core/sqlnames.py); every value is a parameter.
     return (
-        f"SELECT p.{q('leads_epmc')}, p.{q('is_head')}, o.{q('kind')}, "  # noqa: S608
-        + ", ".join(f"u.{q(f)}" for f in _NOTICE_FIELDS)
-        + f" FROM {position} p JOIN {org} o ON o.{q('id')} = p.{q('organisation_id')} "
-        f"JOIN {person} u ON u.{q('id')} = p.{q('person_id')} "
-        f"WHERE o.{q('place_id')} = %s AND o.{q('kind')} IN (%s, %s) "
-        f"AND (p.{q('leads_epmc')} OR (p.{q('is_head')} AND o.{q('kind')} = %s)) "
-        f"AND (p.{q('term_start')} IS NULL OR p.{q('term_start')} <= %s) "
-        f"AND (p.{q('term_end')} IS NULL OR p.{q('term_end')} >= %s) "
-        f"ORDER BY o.{q('kind')}, o.{q('name')}, p.{q('is_head')} DESC, p.{q('id')}"
+        f"SELECT {p('leads_epmc')}, {p('is_head')}, {o('kind')}, "  # noqa: S608
+        + ", ".join(column(Person, f, "u") for f in _NOTICE_FIELDS)
+        + f" FROM {table(Position)} p JOIN {table(Organisation)} o ON {o('id')} = {p('organisation')} "
+        f"JOIN {table(Person)} u ON {column(Person, 'id', 'u')} = {p('person')} "
+        f"WHERE {o('place')} = %s AND {o('kind')} IN (%s, %s) "
+        f"AND ({p('leads_epmc')} OR ({p('is_head')} AND {o('kind')} = %s)) "
+        f"AND ({p('term_start')} IS NULL OR {p('term_start')} <= %s) "
+        f"AND ({p('term_end')} IS NULL OR {p('term_end')} >= %s) "
+        f"ORDER BY {o('kind')}, {o('name')}, {p('is_head')} DESC, {p('id')}"
     )
 
 

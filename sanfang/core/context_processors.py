@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.db import connection
 
 from .nav import items_for
+from .sqlnames import column, table
 
 
 def shell(request):
@@ -23,12 +24,10 @@ def unread_count(person_id: int) -> int:
     (Built by the ORM, compiling the count cost more CPU than running it: issue 9.)"""
     from .models import Message
 
-    q = connection.ops.quote_name
-    # Identifiers come from the model's metadata, quoted; the value is a parameter.
+    # Names from the model's metadata (core/sqlnames.py); the value is a parameter.
     sql = (
-        f"SELECT COUNT(*) FROM {q(Message._meta.db_table)} "  # noqa: S608
-        f"WHERE {q(Message._meta.get_field('recipient').column)} = %s "
-        f"AND {q(Message._meta.get_field('read_at').column)} IS NULL"
+        f"SELECT COUNT(*) FROM {table(Message)} "  # noqa: S608
+        f"WHERE {column(Message, 'recipient')} = %s AND {column(Message, 'read_at')} IS NULL"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [person_id])

@@ -26,6 +26,7 @@ from django.db import connection
 from django.db.models.signals import post_delete, post_save
 
 from .models import Stamp
+from .sqlnames import column, table
 
 
 def _token() -> str:
@@ -63,11 +64,10 @@ def token_sql(key: str, of: str = "") -> tuple[str, list[str]]:
     the key "board:<id>" of the outer query's row (`of` is SQL of the caller's own, never a value). A subquery
     on the unique key rather than an outer join: the same result, and PostgreSQL plans it in about half the time
     (measured on the board's query). The parameters come in the order of the subquery's place in the SQL."""
-    q = connection.ops.quote_name
-    # Identifiers come from the model's metadata, quoted; the key (or its prefix) is a parameter.
+    # Names from the model's metadata (core/sqlnames.py); the key (or its prefix) is a parameter.
     key_sql = f"%s || {of}" if of else "%s"
-    table = q(Stamp._meta.db_table)
-    return f"(SELECT st.{q('token')} FROM {table} st WHERE st.{q('key')} = {key_sql})", [key]  # noqa: S608
+    token, key_column = column(Stamp, "token", "st"), column(Stamp, "key", "st")
+    return f"(SELECT {token} FROM {table(Stamp)} st WHERE {key_column} = {key_sql})", [key]  # noqa: S608
 
 
 class RecentReads:

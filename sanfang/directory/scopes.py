@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sanfang.core import page_cache, stamps
+from sanfang.core.sqlnames import column, table
 
 from .models import OrgKind, Person, Place, Position, Residency, ServiceContract
 
@@ -323,13 +324,12 @@ def stamped_person(pk) -> Person | None:
         pk = Person._meta.pk.to_python(pk)
     except ValidationError:
         return None
-    q = connection.ops.quote_name
     person_sql, person_params = stamps.token_sql(person_stamp(pk))
     directory_sql, directory_params = stamps.token_sql(SCOPE_DIRECTORY_STAMP)
-    # Identifiers come from the models' metadata, quoted; every value is a parameter.
+    # Names from the models' metadata (core/sqlnames.py); every value is a parameter.
     sql = (
         f"SELECT p.*, {person_sql} AS scope_person_token, {directory_sql} AS scope_directory_token "  # noqa: S608
-        f"FROM {q(Person._meta.db_table)} p WHERE p.{q('id')} = %s"
+        f"FROM {table(Person)} p WHERE {column(Person, 'id', 'p')} = %s"
     )
     found = list(Person.objects.raw(sql, [*person_params, *directory_params, pk]))
     return found[0] if found else None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.conf import settings
 from django.core.cache import caches
@@ -22,6 +23,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from sanfang.core import extensions, page_cache, stamps
+from sanfang.core.sqlnames import column, table
 from sanfang.directory.models import Organisation, OrgKind, Place, PlaceKind, Position, ServiceContract
 
 from . import content as contents
@@ -280,15 +282,13 @@ def board_stamp(compound_id: int) -> str:
 def _stamped_sql(columns: str, code: str) -> tuple[str, list]:
     """SELECT `columns` of the compound (alias p) of a code with the tokens of its two board stamps (board_token,
     directory_token) in one plain query, and its parameters."""
-    from django.db import connection
-
-    q = connection.ops.quote_name
-    board_sql, board_params = stamps.token_sql("board:", of=f"p.{q('id')}")
+    p = partial(column, Place, alias="p")
+    board_sql, board_params = stamps.token_sql("board:", of=p("id"))
     directory_sql, directory_params = stamps.token_sql(DIRECTORY_STAMP)
-    # Identifiers come from the models' metadata, quoted; every value is a parameter.
+    # Names from the models' metadata (core/sqlnames.py); every value is a parameter.
     sql = (
         f"SELECT {columns}, {board_sql} AS board_token, {directory_sql} AS directory_token "  # noqa: S608
-        f"FROM {q(Place._meta.db_table)} p WHERE p.{q('code')} = %s AND p.{q('kind')} = %s"
+        f"FROM {table(Place)} p WHERE {p('code')} = %s AND {p('kind')} = %s"
     )
     return sql, [*board_params, *directory_params, code, PlaceKind.COMPOUND]
 
@@ -331,7 +331,7 @@ def read_board_state(code: str) -> BoardState | None:
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute(*_stamped_sql("p.id", code))
+        cursor.execute(*_stamped_sql(column(Place, "id", "p"), code))
         row = cursor.fetchone()
     return BoardState(*row) if row else None
 
