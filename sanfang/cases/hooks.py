@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from sanfang.core import extensions, nav, stamps, todos
-from sanfang.directory.models import Building, Organisation, Place
+from sanfang.directory.models import Building, Organisation, Place, place_moved
 from sanfang.directory.scopes import Role, get_scope
 
 from . import public, services
@@ -25,6 +25,14 @@ nav.register(
     roles=(Role.STREET, Role.DEPARTMENT, Role.COUNTY, Role.PARTY_ORG),
     order=25,
 )
+
+
+def _place_moved(sender, place, **kwargs):
+    services.follow_moved_place(place)
+
+
+# A compound moved to another community (or a community to another street): its open cases and matters follow it.
+place_moved.connect(_place_moved, sender=Place, dispatch_uid="cases-place-moved")
 
 
 def _rates_changed(sender, **kwargs):

@@ -1400,6 +1400,72 @@ def open_matter(
     return matter
 
 
+@transaction.atomic
+def follow_moved_place(place: Place) -> int:
+    """A place was moved in the directory — a compound to another community, a community to another street
+    (`directory.models.place_moved`). Its open cases and unfinished major matters follow it: from now on the new
+    community's office and street handle them (routing, summonses and statistics read `case.community` and
+    `case.street`). Closed and resolved cases stay with the community and street that handled them, as their
+    history. Each case so moved says so on its timeline (public: residents see who is responsible now) and in the
+    audit trail; the new community's office hears of them. Returns the number of cases moved."""
+    moved = 0
+    compounds = Place.objects.compounds().filter(path__startswith=place.path).select_related("parent__parent")
+    for compound in compounds:
+        community, street = compound.parent, compound.parent.parent
+        cases = list(
+            Case.objects.select_for_update()
+            .select_related("compound", "community", "street")
+            .filter(compound=compound)
+            .open()
+            .exclude(community=community, street=street)
+            .order_by("id")
+        )
+        for case in cases:
+            changes = {
+                "community": [case.community.name, community.name],
+                "street": [case.street.name, street.name],
+            }
+            case.community, case.street = community, street
+            _touch(case, ["community", "street"])
+            _event(
+                case,
+                None,
+                "moved",
+                text=lambda community=community, street=street: (
+                    _("小区已划归%(street)s%(community)s，由新社区继续办理。")
+                    % {"street": street.name, "community": community.name}
+                ),
+                public=True,
+                changes=changes,
+            )
+            _tell(
+                _office(community),
+                case,
+                lambda: _("随小区划入本社区，请继续办理"),
+                "moved",
+            )
+        moved += len(cases)
+        for matter in (
+            MajorMatter.objects.select_for_update()
+            .filter(compound=compound)
+            .exclude(step="done")
+            .exclude(community=community)
+            .select_related("community")
+        ):
+            before = matter.community.name
+            matter.community = community
+            matter.version += 1
+            matter.save(update_fields=["community", "version"])
+            audit.record(
+                actor=None,
+                verb="major_matter.moved",
+                target=matter,
+                place=compound,
+                changes={"community": [before, community.name]},
+            )
+    return moved
+
+
 def matter_url(matter: MajorMatter) -> str:
     return reverse("cases:matter", args=[matter.pk])
 

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q, Value
 from django.db.models.functions import Concat, Substr
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -50,6 +51,11 @@ class PlaceQuerySet(models.QuerySet["Place"]):
         if not scope.grants:
             return self.none()
         return self.filter(scope.place_q("path"))
+
+
+# Sent inside the transaction of a place's move (a new parent), after the paths below it were rewritten; the cases
+# app moves the open cases and matters along (cases/hooks.py). Arguments: place.
+place_moved = Signal()
 
 
 class Place(models.Model):
@@ -108,6 +114,7 @@ class Place(models.Model):
                     Place.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
                         path=Concat(Value(path), Substr("path", len(old_path) + 1))
                     )
+                    place_moved.send(sender=Place, place=self)
 
     def clean(self):
         """A place sits exactly one level below its parent (a compound in a community, a community in a street …),
