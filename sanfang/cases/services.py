@@ -1400,6 +1400,17 @@ def open_matter(
     return matter
 
 
+def _moved_text(street: Place, community: Place | None) -> Callable[[], str]:
+    """The timeline's words for a case that moved with its compound to `community`, or (None) with its community to
+    another street; built in the record's language."""
+    if community is None:
+        return lambda: _("社区已划归%(street)s，由新街道督办。") % {"street": street.name}
+    return lambda: (
+        _("小区已划归%(street)s%(community)s，由新社区继续办理。")
+        % {"street": street.name, "community": community.name}
+    )
+
+
 @transaction.atomic
 def follow_moved_place(place: Place) -> int:
     """A place was moved in the directory — a compound to another community, a community to another street
@@ -1425,25 +1436,13 @@ def follow_moved_place(place: Place) -> int:
                 "community": [case.community.name, community.name],
                 "street": [case.street.name, street.name],
             }
+            new_community = case.community_id != community.pk
             case.community, case.street = community, street
             _touch(case, ["community", "street"])
-            _event(
-                case,
-                None,
-                "moved",
-                text=lambda community=community, street=street: (
-                    _("小区已划归%(street)s%(community)s，由新社区继续办理。")
-                    % {"street": street.name, "community": community.name}
-                ),
-                public=True,
-                changes=changes,
-            )
-            _tell(
-                _office(community),
-                case,
-                lambda: _("随小区划入本社区，请继续办理"),
-                "moved",
-            )
+            text = _moved_text(street, community if new_community else None)
+            _event(case, None, "moved", text=text, public=True, changes=changes)
+            if new_community:
+                _tell(_office(community), case, lambda: _("随小区划入本社区，请继续办理"), "moved")
         moved += len(cases)
         for matter in (
             MajorMatter.objects.select_for_update()

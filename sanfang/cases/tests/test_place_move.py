@@ -98,7 +98,11 @@ def test_moving_a_community_to_another_street_moves_its_compounds_open_cases_to_
     for case in (in_a1, in_a2):
         case.refresh_from_db()
         assert (case.community_id, case.street_id) == (world.community_a.pk, world.street_b.pk)
-        assert case.events.filter(verb="moved").count() == 1
+        [event] = case.events.filter(verb="moved")
+        assert (
+            "富池镇" in event.text and "新街道" in event.text
+        )  # the community stays: only its street changed
+    assert not Message.objects.filter(subject__contains="随小区划入").exists()
 
 
 def test_a_save_that_moves_nothing_touches_no_case(world):
