@@ -307,3 +307,73 @@ def test_issue9_the_postgresql_suite_runs_with_prepared_statements():
             "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", ["%$1::int + 1%"]
         )
         assert cursor.fetchone() == (1,)
+
+
+def _migrator():
+    """A connection of its own, as `sanfang migrate` has during an upgrade while the web workers keep theirs."""
+    import psycopg
+    from django.db import connection
+
+    params = connection.get_connection_params()
+    for key in ("cursor_factory", "context", "prepare_threshold"):
+        params.pop(key, None)
+    return psycopg.connect(**params, autocommit=True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_issue9_a_prepared_hot_query_survives_a_migration_that_adds_a_column(world):
+    """Upgrades migrate before the workers reload (docs/deploy.md, 升级): a statement prepared as `SELECT p.*`
+    would then fail in every running worker ("cached plan must not change result type"). The hand-written
+    readers name their columns (core/sqlnames.py: every_column), so they keep working."""
+    from django.db import connection
+
+    from sanfang.directory.scopes import stamped_person
+    from sanfang.publicity.board import stamped_compound
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    for _ in range(7):  # prepared after five runs on this connection
+        assert stamped_person(world.resident.pk).pk == world.resident.pk
+        assert stamped_compound(world.compound_a1.code).pk == world.compound_a1.pk
+    with _migrator() as migrator:
+        try:
+            migrator.execute("ALTER TABLE directory_person ADD COLUMN added_later integer")
+            migrator.execute("ALTER TABLE directory_place ADD COLUMN added_later integer")
+            assert stamped_person(world.resident.pk).pk == world.resident.pk
+            assert stamped_compound(world.compound_a1.code).pk == world.compound_a1.pk
+        finally:
+            connection.close()
+            migrator.execute("ALTER TABLE directory_person DROP COLUMN IF EXISTS added_later")
+            migrator.execute("ALTER TABLE directory_place DROP COLUMN IF EXISTS added_later")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_issue9_a_stale_prepared_statement_costs_one_request_not_the_connection():
+    """A migration (another connection) changes the type of a column a prepared statement reads: the statement
+    fails once, and the connection is marked to be closed after that request (core/prepared.py), so the next
+    request starts on a fresh connection instead of failing until CONN_MAX_AGE."""
+    import time
+
+    from django.db import DatabaseError, connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    with _migrator() as migrator:
+        migrator.execute("CREATE TABLE prepared_probe (id integer PRIMARY KEY, name varchar(10))")
+        migrator.execute("INSERT INTO prepared_probe VALUES (1, 'x')")
+        try:
+            with connection.cursor() as cursor:
+                for _ in range(7):  # prepared after five runs
+                    cursor.execute("SELECT id, name FROM prepared_probe WHERE id = %s", [1])
+                assert connection.close_at is None or connection.close_at > time.monotonic() + 1
+                migrator.execute("ALTER TABLE prepared_probe ALTER COLUMN name TYPE varchar(20)")
+                with pytest.raises(DatabaseError, match="cached plan must not change result type"):
+                    cursor.execute("SELECT id, name FROM prepared_probe WHERE id = %s", [1])
+            assert connection.close_at <= time.monotonic()  # closed at the end of this request
+            connection.close_if_unusable_or_obsolete()
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT id, name FROM prepared_probe WHERE id = %s", [1])
+                assert cursor.fetchone() == (1, "x")
+        finally:
+            connection.close()
+            migrator.execute("DROP TABLE prepared_probe")

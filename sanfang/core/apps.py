@@ -18,3 +18,9 @@ class CoreConfig(AppConfig):
         autodiscover_modules("jobs")
         # Each app that keeps personal data offers it for export and erasure (see directory/privacy.py).
         autodiscover_modules("privacy")
+        # A stale prepared statement after a migration costs one request, not a connection's lifetime.
+        from django.db.backends.signals import connection_created
+
+        from .prepared import install
+
+        connection_created.connect(install, dispatch_uid="core-prepared-statements")

@@ -5,6 +5,8 @@ stays a parameter."""
 
 from __future__ import annotations
 
+import functools
+
 from django.db import connection
 
 
@@ -18,3 +20,12 @@ def column(model, field: str, alias: str = "") -> str:
     `column(Case, "compound", "c")` is `c."compound_id"`."""
     name = connection.ops.quote_name(model._meta.get_field(field).column)
     return f"{alias}.{name}" if alias else name
+
+
+@functools.cache
+def every_column(model, alias: str) -> str:
+    """Every column of the model, named one by one (`alias."id", alias."name", …`), for a raw query that loads whole
+    instances. Not `alias.*`: PostgreSQL refuses to run a prepared statement whose result's shape changed ("cached
+    plan must not change result type"), so a `*` would break every running worker between a migration that adds a
+    column and their restart; a named list keeps its shape."""
+    return ", ".join(column(model, field.name, alias) for field in model._meta.concrete_fields)

@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sanfang.core import page_cache, stamps
-from sanfang.core.sqlnames import column, table
+from sanfang.core.sqlnames import column, every_column, table
 
 from .models import OrgKind, Person, Place, Position, Residency, ServiceContract
 
@@ -328,7 +328,8 @@ def stamped_person(pk) -> Person | None:
     directory_sql, directory_params = stamps.token_sql(SCOPE_DIRECTORY_STAMP)
     # Names from the models' metadata (core/sqlnames.py); every value is a parameter.
     sql = (
-        f"SELECT p.*, {person_sql} AS scope_person_token, {directory_sql} AS scope_directory_token "  # noqa: S608
+        f"SELECT {every_column(Person, 'p')}, "  # noqa: S608
+        f"{person_sql} AS scope_person_token, {directory_sql} AS scope_directory_token "
         f"FROM {table(Person)} p WHERE {column(Person, 'id', 'p')} = %s"
     )
     found = list(Person.objects.raw(sql, [*person_params, *directory_params, pk]))

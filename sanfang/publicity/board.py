@@ -23,7 +23,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from sanfang.core import extensions, page_cache, stamps
-from sanfang.core.sqlnames import column, table
+from sanfang.core.sqlnames import column, every_column, table
 from sanfang.directory.models import Organisation, OrgKind, Place, PlaceKind, Position, ServiceContract
 
 from . import content as contents
@@ -297,7 +297,7 @@ def stamped_compound(code: str) -> Place | None:
     """The compound with the tokens of its board stamps (`board_token`, `directory_token`) in one plain query.
     (Built by the ORM with subqueries, compiling it cost more CPU than the rest of a cached request.) Its
     parents load lazily, when the board is rendered."""
-    found = list(Place.objects.raw(*_stamped_sql("p.*", code)))
+    found = list(Place.objects.raw(*_stamped_sql(every_column(Place, "p"), code)))
     return found[0] if found else None
 
 
