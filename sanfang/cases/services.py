@@ -1419,7 +1419,7 @@ def follow_moved_place(place: Place) -> int:
     `case.street`). Closed and resolved cases stay with the community and street that handled them, as their
     history. Each case so moved says so on its timeline (public: residents see who is responsible now) and in the
     audit trail; the new community's office hears of them. Returns the number of cases moved."""
-    moved = 0
+    moved, offices = 0, {}
     compounds = Place.objects.compounds().filter(path__startswith=place.path).select_related("parent__parent")
     for compound in compounds:
         community, street = compound.parent, compound.parent.parent
@@ -1442,7 +1442,9 @@ def follow_moved_place(place: Place) -> int:
             text = _moved_text(street, community if new_community else None)
             _event(case, None, "moved", text=text, public=True, changes=changes)
             if new_community:
-                _tell(_office(community), case, lambda: _("随小区划入本社区，请继续办理"), "moved")
+                if community.pk not in offices:  # read once per community, not once per case
+                    offices[community.pk] = _office(community)
+                _tell(offices[community.pk], case, lambda: _("随小区划入本社区，请继续办理"), "moved")
         moved += len(cases)
         for matter in (
             MajorMatter.objects.select_for_update()
