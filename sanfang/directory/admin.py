@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.db import transaction
 
 from sanfang.core import audit
 
@@ -16,19 +15,17 @@ class PlaceAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         """A place moved under another parent is written to the audit trail with who moved it (its open cases
         follow it: cases.services.follow_moved_place, each on its own timeline)."""
-        before = Place.objects.select_related("parent").get(pk=obj.pk).parent if change else None
-        with transaction.atomic():
-            super().save_model(request, obj, form, change)
-            if change and "parent" in form.changed_data:
-                audit.record(
-                    actor=request.user,
-                    verb="place.move",
-                    target=obj,
-                    place=obj,
-                    changes={
-                        "parent": [before.name if before else "", obj.parent.name if obj.parent else ""]
-                    },
-                )
+        # The admin's change view runs in one transaction: the move, its cases and this record commit together.
+        super().save_model(request, obj, form, change)
+        if change and "parent" in form.changed_data:
+            before = Place.objects.filter(pk=form.initial.get("parent")).first()
+            audit.record(
+                actor=request.user,
+                verb="place.move",
+                target=obj,
+                place=obj,
+                changes={"parent": [before.name if before else "", obj.parent.name if obj.parent else ""]},
+            )
 
 
 @admin.register(Building)
